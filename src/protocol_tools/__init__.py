@@ -1,0 +1,116 @@
+"""protocol_tools: design, check, run and print microcurrent-facial protocols.
+
+    >>> import protocol_tools as pt
+    >>> library = pt.load_library()                      # doctest: +SKIP
+    >>> protocol = library["signature-lift-15"]          # doctest: +SKIP
+    >>> [str(f) for f in pt.validate(protocol)]          # doctest: +SKIP
+    []
+    >>> protocol.to_frame()                              # doctest: +SKIP
+
+Views (charts, widgets) import pandas and plotly only when first used, so the
+command line's ``validate`` starts fast.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from ._data import ReferenceData, Rule, Technique, Zone, data_dir, reference
+from ._errors import (
+    ExportError,
+    IntakeError,
+    LibraryError,
+    ProtocolFileError,
+    ProtocolToolsError,
+    ReferenceDataError,
+)
+from ._findings import Finding
+from ._loading import Library, load_library, load_protocol, parse_protocol, resolve_protocol
+from ._model import ChangeNote, Defaults, Protocol, Step, TimelineEntry, protocol_json_schema
+from ._validation import check_files, validate
+from ._version import __version__
+
+if TYPE_CHECKING:
+    from ._charts import timeline_figure, zone_time_figure
+    from ._facemap import face_map_svg, zone_geometry
+    from ._widgets import protocol_browser, validation_report
+
+__all__ = [
+    "ChangeNote",
+    "Defaults",
+    "ExportError",
+    "Finding",
+    "IntakeError",
+    "Library",
+    "LibraryError",
+    "Protocol",
+    "ProtocolFileError",
+    "ProtocolToolsError",
+    "ReferenceData",
+    "ReferenceDataError",
+    "Rule",
+    "Step",
+    "Technique",
+    "TimelineEntry",
+    "Zone",
+    "__version__",
+    "check_files",
+    "data_dir",
+    "face_map_svg",
+    "load_library",
+    "load_protocol",
+    "parse_protocol",
+    "protocol_browser",
+    "protocol_json_schema",
+    "reference",
+    "resolve_protocol",
+    "timeline_figure",
+    "validate",
+    "validation_report",
+    "zone_geometry",
+    "zone_time_figure",
+]
+# Each feature adds its public names here (and to _LAZY above) as it lands.
+__all__ += [
+    # screening (issue 3) begin
+    # screening (issue 3) end
+    # guided session (issue 4) begin
+    # guided session (issue 4) end
+    # session sheets (issue 5) begin
+    # session sheets (issue 5) end
+    # designer (issue 6) begin
+    # designer (issue 6) end
+]
+
+# Names whose modules pull in pandas, plotly or ipywidgets: imported on first use.
+_LAZY = {
+    "timeline_figure": "._charts",
+    "zone_time_figure": "._charts",
+    "face_map_svg": "._facemap",
+    "zone_geometry": "._facemap",
+    "protocol_browser": "._widgets",
+    "validation_report": "._widgets",
+    # screening (issue 3) begin
+    # screening (issue 3) end
+    # guided session (issue 4) begin
+    # guided session (issue 4) end
+    # session sheets (issue 5) begin
+    # session sheets (issue 5) end
+    # designer (issue 6) begin
+    # designer (issue 6) end
+}
+
+
+def __getattr__(name: str) -> Any:
+    module_name = _LAZY.get(name)
+    if module_name is None:
+        raise AttributeError(f"module 'protocol_tools' has no attribute {name!r}")
+    from importlib import import_module
+
+    value = getattr(import_module(module_name, __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

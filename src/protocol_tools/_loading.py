@@ -1,0 +1,366 @@
+"""Read protocol files and libraries, turning every problem into a located finding.
+
+    >>> from protocol_tools import load_library
+    >>> library = load_library("protocols")  # doctest: +SKIP
+    >>> sorted(library)[:2]  # doctest: +SKIP
+    ['express-10', 'full-lift-20']
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+from collections.abc import Hashable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel, ValidationError
+
+from ._data import repo_root
+from ._errors import LibraryError, ProtocolFileError
+from ._findings import Finding, make_finding
+from ._model import Protocol
+from ._yaml import YamlDocument, YamlProblem, read_yaml_file, read_yaml_text
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = [
+    "Library",
+    "default_library_dir",
+    "load_library",
+    "load_protocol",
+    "parse_protocol",
+    "protocol_files",
+    "resolve_protocol",
+]
+
+PROTOCOL_SUFFIXES = (".yaml", ".yml")
+
+
+LIBRARY_ENV = "PROTOCOL_TOOLS_LIBRARY"
+
+
+def default_library_dir() -> Path:
+    """The protocol library folder.
+
+    ``$PROTOCOL_TOOLS_LIBRARY`` if set; else ``./protocols`` when it exists; else
+    the library of the source checkout.
+    """
+    override = os.environ.get(LIBRARY_ENV)
+    if override:
+        return Path(override)
+    here = Path("protocols")
+    if here.is_dir():
+        return here
+    root = repo_root()
+    return root / "protocols" if root else here
+
+
+def parse_protocol(text: str, source: str = "<text>") -> Protocol:
+    """Build a :class:`Protocol` from YAML text; raise ProtocolFileError if impossible."""
+    try:
+        document = read_yaml_text(text, source)
+    except YamlProblem as problem:
+        raise _unreadable(source, problem) from None
+    return _protocol_from_document(document)
+
+
+def load_protocol(path: str | Path) -> Protocol:
+    """Read one protocol file.
+
+    Raises :class:`ProtocolFileError` (with located findings) when the file cannot
+    be read or does not fit the format. Semantic checks (limits, timing, balance)
+    are :func:`protocol_tools.validate`'s job.
+    """
+    source = str(path)
+    try:
+        document = read_yaml_file(path)
+    except YamlProblem as problem:
+        raise _unreadable(source, problem) from None
+    protocol = _protocol_from_document(document)
+    protocol._path = source
+    return protocol
+
+
+def _unreadable(source: str, problem: YamlProblem) -> ProtocolFileError:
+    finding = make_finding(
+        problem.code, problem.message, problem.path,
+        file=source, line=problem.line, column=problem.column,
+    )
+    return ProtocolFileError(f"{source}: cannot read this protocol", [finding])
+
+
+def _protocol_from_document(document: YamlDocument) -> Protocol:
+    data = document.data
+    if not isinstance(data, dict):
+        finding = make_finding(
+            "wrong-type",
+            "the file is empty; a protocol is a set of fields (format, id, name, steps…)"
+            if data is None
+            else "a protocol file must be a set of fields (format, id, name, steps…), "
+            f"not {_kind_of(data)}",
+            file=document.source,
+            line=1,
+            column=1,
+        )
+        raise ProtocolFileError(f"{document.source}: not a protocol", [finding])
+    try:
+        protocol = Protocol.model_validate(data)
+    except ValidationError as error:
+        findings = [_translate(item, document) for item in error.errors()]
+        raise ProtocolFileError(
+            f"{document.source}: does not fit the protocol format", findings
+        ) from None
+    protocol._document = document
+    return protocol
+
+
+# -- pydantic errors in a practitioner's words ---------------------------------
+
+_TYPE_WORDS = {
+    "int_type": "a whole number",
+    "int_from_float": "a whole number",
+    "float_type": "a number",
+    "string_type": "text",
+    "bool_type": "true or false",
+    "list_type": "a list (lines starting with '-')",
+    "model_type": "a set of fields",
+    "dict_type": "a set of fields",
+    "model_attributes_type": "a set of fields",
+    "date_type": "a date like 2026-11-23",
+    "date_from_datetime_inexact": "a date like 2026-11-23",
+}
+
+_PATTERN_WORDS = {
+    "id": "must be a lower-case slug of letters, digits and hyphens, like signature-lift-15",
+    "version": "must be major.minor.patch, like 1.0.0 (write it in quotes if your editor "
+    "turns it into a number)",
+    "derived_from": "must be id@version, like signature-lift-15@1.0.0",
+}
+
+
+def _kind_of(value: Any) -> str:
+    if value is None:
+        return "empty"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a set of fields"
+    return type(value).__name__
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, dict | list):
+        return _kind_of(value)
+    text = repr(value) if isinstance(value, str) else str(value)
+    return text if len(text) <= 40 else text[:37] + "…"
+
+
+def _fields_of(path: tuple[Hashable, ...]) -> Iterable[str]:
+    model: type[BaseModel] = Protocol
+    for part in path:
+        if isinstance(part, int):
+            continue
+        info = model.model_fields.get(str(part))
+        if info is None:
+            return ()
+        annotation = info.annotation
+        candidates = [annotation, *getattr(annotation, "__args__", ())]
+        for candidate in candidates:
+            inner = getattr(candidate, "__args__", (candidate,))
+            for item in (candidate, *inner):
+                if isinstance(item, type) and issubclass(item, BaseModel):
+                    model = item
+                    break
+    return model.model_fields
+
+
+def suggest(value: Any, choices: Iterable[str]) -> str | None:
+    """The closest choice to a mistyped value ("jaw line" -> "jawline"), if any."""
+    if not isinstance(value, str):
+        return None
+    choices = list(choices)
+    squashed = {choice.replace("-", "").replace("_", ""): choice for choice in choices}
+    key = value.strip().lower().replace(" ", "").replace("-", "").replace("_", "")
+    if key in squashed:
+        return squashed[key]
+    close = difflib.get_close_matches(value.lower(), choices, n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
+def _translate(error: Mapping[str, Any], document: YamlDocument) -> Finding:
+    path = tuple(error["loc"])
+    kind = error["type"]
+    got = error.get("input")
+    context = error.get("ctx") or {}
+    name = str(path[-1]) if path else ""
+    code = "bad-value"
+    if kind == "missing":
+        code, message = "missing-field", "is required"
+    elif kind == "extra_forbidden":
+        code = "unknown-field"
+        message = f"is not a field here ({name!r})"
+        hint = suggest(name, _fields_of(path[:-1]))
+        if hint:
+            message += f"; did you mean {hint!r}?"
+    elif kind == "literal_error":
+        code = "unknown-choice"
+        allowed = [str(choice).strip("'") for choice in str(context.get("expected", "")).split(" or ")]
+        allowed = [part.strip() for item in allowed for part in item.split(",") if part.strip()]
+        allowed = [choice.strip("'") for choice in allowed]
+        message = f"must be one of {', '.join(allowed)} (got {_shown(got)})"
+        hint = suggest(got, allowed)
+        if hint:
+            message += f"; did you mean {hint!r}?"
+    elif kind == "greater_than":
+        code = "not-positive"
+        message = f"must be more than {context.get('gt', 0):g} (got {_shown(got)})"
+    elif kind == "finite_number":
+        message = f"must be an ordinary number (got {_shown(got)})"
+    elif kind == "string_pattern_mismatch":
+        message = _PATTERN_WORDS.get(name, "has the wrong form") + f" (got {_shown(got)})"
+    elif kind in {"string_too_short", "too_short"}:
+        message = "must not be empty"
+    elif kind in {"string_too_long", "too_long"}:
+        message = f"is too long (at most {context.get('max_length')})"
+    elif kind in _TYPE_WORDS:
+        code = "wrong-type"
+        message = f"must be {_TYPE_WORDS[kind]} (got {_kind_of(got)}: {_shown(got)})"
+    else:  # pragma: no cover - a pydantic error type we have not worded yet
+        message = str(error.get("msg", "is not valid"))
+    if kind == "extra_forbidden":
+        line, column = document.key_position(path) or (None, None)
+    else:
+        line, column = document.position(path) or (None, None)
+    return make_finding(code, message, path, file=document.source, line=line, column=column)
+
+
+# -- libraries -----------------------------------------------------------------
+
+
+def protocol_files(paths: Iterable[str | Path]) -> list[Path]:
+    """Expand files and folders into the protocol files they hold, sorted."""
+    found: list[Path] = []
+    for item in paths:
+        path = Path(item)
+        if path.is_dir():
+            found.extend(
+                sorted(
+                    child
+                    for child in path.rglob("*")
+                    if child.suffix in PROTOCOL_SUFFIXES and child.is_file()
+                )
+            )
+        else:
+            found.append(path)
+    return found
+
+
+@dataclass
+class Library(Mapping[str, Protocol]):
+    """The protocols of one folder by id; drafts and unreadable files kept apart.
+
+    ``library["signature-lift-15"]`` gives a ready protocol; ``library.drafts``
+    holds drafts; ``library.problems`` maps each unreadable file to its findings.
+    """
+
+    folder: Path
+    protocols: dict[str, Protocol] = field(default_factory=dict)
+    drafts: dict[str, Protocol] = field(default_factory=dict)
+    problems: dict[str, list[Finding]] = field(default_factory=dict)
+
+    def __getitem__(self, key: str) -> Protocol:
+        try:
+            return self.protocols[key]
+        except KeyError:
+            raise LibraryError(_unknown_id_message(key, self.protocols, self.folder)) from None
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.protocols)
+
+    def __len__(self) -> int:
+        return len(self.protocols)
+
+    def table(self) -> pd.DataFrame:
+        """One row per protocol: id, name, setting, version, minutes, zones."""
+        import pandas as pd
+
+        rows = []
+        for status, group in (("ready", self.protocols), ("draft", self.drafts)):
+            for protocol in group.values():
+                zones = dict.fromkeys(step.zone for step in protocol.steps if step.zone)
+                rows.append(
+                    {
+                        "id": protocol.id,
+                        "name": protocol.name,
+                        "setting": protocol.setting,
+                        "version": protocol.version,
+                        "status": status,
+                        "device_minutes": round(protocol.device_seconds / 60, 1),
+                        "steps": len(protocol.steps),
+                        "zones": ", ".join(z for z in zones if z),
+                        "summary": protocol.summary,
+                    }
+                )
+        return pd.DataFrame(rows).set_index("id") if rows else pd.DataFrame(rows)
+
+
+def _unknown_id_message(key: str, known: Mapping[str, Any], folder: Path) -> str:
+    message = f"no protocol with id {key!r} in {folder}"
+    hint = suggest(key, known)
+    if hint:
+        message += f"; did you mean {hint!r}?"
+    return message
+
+
+def load_library(folder: str | Path | None = None) -> Library:
+    """Read every protocol file in ``folder`` (default: the project's ``protocols/``).
+
+    Files that cannot be read land in ``library.problems``; when two files share
+    an id, only the first (by file name) is kept and the other is a problem.
+    """
+    folder = Path(folder) if folder is not None else default_library_dir()
+    if not folder.is_dir():
+        raise LibraryError(f"no protocol library at {folder}")
+    library = Library(folder=folder)
+    for path in protocol_files([folder]):
+        try:
+            protocol = load_protocol(path)
+        except ProtocolFileError as error:
+            library.problems[str(path)] = error.findings
+            continue
+        group = library.drafts if protocol.status == "draft" else library.protocols
+        other = library.protocols.get(protocol.id) or library.drafts.get(protocol.id)
+        if other is not None:
+            line, column = protocol.locate(("id",))
+            library.problems[str(path)] = [
+                make_finding(
+                    "duplicate-id",
+                    f"the id {protocol.id!r} is already used by {other.path}",
+                    ("id",), file=str(path), line=line, column=column,
+                )
+            ]
+            continue
+        group[protocol.id] = protocol
+    return library
+
+
+def resolve_protocol(reference: str | Path, library_dir: str | Path | None = None) -> Protocol:
+    """A protocol given as a file path or as an id in the library."""
+    path = Path(reference)
+    if path.suffix in PROTOCOL_SUFFIXES or path.exists():
+        return load_protocol(path)
+    folder = Path(library_dir) if library_dir is not None else default_library_dir()
+    candidate = folder / f"{reference}.yaml"
+    if candidate.is_file():
+        return load_protocol(candidate)
+    known = {p.stem: p for p in protocol_files([folder])} if folder.is_dir() else {}
+    raise LibraryError(_unknown_id_message(str(reference), known, folder))

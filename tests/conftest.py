@@ -1,0 +1,200 @@
+"""Shared fixtures: the project's paths, served notebooks and a real browser.
+
+Browser tests drive Debian's chromium through Playwright against a notebook served
+by Voilà (or JupyterLab). A missing browser is a failure, never a skip: install it
+with ``apt-get install chromium`` (``.ci/run`` does).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = ROOT / "notebooks"
+PROTOCOLS = ROOT / "protocols"
+DATA = ROOT / "data"
+CHROMIUM = Path(os.environ.get("PROTOCOL_TOOLS_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    # Let audio start without a real user gesture only where a test clicks anyway.
+    "--autoplay-policy=no-user-gesture-required",
+]
+
+
+@pytest.fixture(scope="session")
+def root() -> Path:
+    return ROOT
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def jupyter_env(home: Path) -> dict[str, str]:
+    """Environment for a Jupyter server that never touches the user's settings."""
+    env = dict(os.environ)
+    for name in ("JUPYTER_CONFIG_DIR", "JUPYTER_RUNTIME_DIR", "IPYTHONDIR"):
+        path = home / name.lower()
+        path.mkdir(parents=True, exist_ok=True)
+        env[name] = str(path)
+    settings = home / "lab-settings" / "@jupyterlab" / "apputils-extension"
+    settings.mkdir(parents=True, exist_ok=True)
+    (settings / "notification.jupyterlab-settings").write_text(
+        '{"fetchNews": "false", "checkForUpdates": false}'
+    )
+    env["JUPYTERLAB_SETTINGS_DIR"] = str(home / "lab-settings")
+    env["JUPYTERLAB_WORKSPACES_DIR"] = str(home / "workspaces")
+    env["PYTHONUNBUFFERED"] = "1"
+    return env
+
+
+def wait_for_http(url: str, process: subprocess.Popen, log: Path, seconds: float = 90) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited early:\n{log.read_text()[-3000:]}")
+        try:
+            with urllib.request.urlopen(url, timeout=2):  # noqa: S310 - loopback only
+                return
+        except urllib.error.HTTPError:
+            return  # any HTTP answer means the server is up
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            pass
+        time.sleep(0.25)
+    raise RuntimeError(f"server at {url} not ready after {seconds} s:\n{log.read_text()[-3000:]}")
+
+
+@contextlib.contextmanager
+def serve(command: list[str], ready_url: str, home: Path, cwd: Path) -> Iterator[None]:
+    log = home / "server.log"
+    with log.open("w") as stream:
+        process = subprocess.Popen(  # noqa: S603 - our own command line
+            command, cwd=cwd, env=jupyter_env(home), stdout=stream, stderr=subprocess.STDOUT
+        )
+    try:
+        wait_for_http(ready_url, process, log)
+        yield
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=5)
+
+
+@pytest.fixture
+def voila(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[[str | Path], str]]:
+    """Serve a notebook with Voilà; returns a function giving its page URL.
+
+    ``url = voila("02_guided_session.ipynb")`` (relative to notebooks/, or a path).
+    """
+    stack = contextlib.ExitStack()
+
+    def start(notebook: str | Path) -> str:
+        path = Path(notebook)
+        if not path.is_absolute():
+            path = NOTEBOOKS / path
+        port = free_port()
+        home = tmp_path_factory.mktemp("voila")
+        command = [
+            sys.executable, "-m", "voila", str(path),
+            "--no-browser", f"--port={port}", "--Voila.ip=127.0.0.1",
+            "--VoilaConfiguration.file_allowlist=['.*']",
+        ]
+        base = f"http://127.0.0.1:{port}"
+        # Single-notebook Voilà has no /api; any answer from a static path means it is up.
+        stack.enter_context(serve(command, f"{base}/voila/static/ready-probe", home, path.parent))
+        return f"{base}/"
+
+    with stack:
+        yield start
+
+
+@pytest.fixture
+def jupyterlab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[[Path], str]]:
+    """Serve a folder with JupyterLab; returns a function giving the lab URL."""
+    stack = contextlib.ExitStack()
+
+    def start(folder: Path) -> str:
+        port = free_port()
+        home = tmp_path_factory.mktemp("lab")
+        command = [
+            sys.executable, "-m", "jupyter", "lab", "--no-browser", "--allow-root",
+            f"--port={port}", "--ServerApp.ip=127.0.0.1", "--ServerApp.token=",
+            "--ServerApp.password=", f"--ServerApp.root_dir={folder}",
+            "--LabApp.news_url=None",
+        ]
+        base = f"http://127.0.0.1:{port}"
+        stack.enter_context(serve(command, f"{base}/api", home, folder))
+        return f"{base}/lab"
+
+    with stack:
+        yield start
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's chromium driven by Playwright; fails (never skips) when missing."""
+    if not CHROMIUM.exists() and not shutil.which(str(CHROMIUM)):
+        pytest.fail(
+            f"chromium not found at {CHROMIUM}: install it (apt-get install chromium) "
+            "or set PROTOCOL_TOOLS_CHROMIUM; browser tests never skip"
+        )
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+# Messages Voilà 0.5's older JupyterLab components print that do not mean our page
+# is broken (see shared/reference/jupyter-stack-notes.md).
+ALLOWED_PAGE_ERRORS = ("r.setData is not a function", "Failed to fetch", "font-awesome")
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh page that only reaches this machine; page errors collected."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+
+    def only_loopback(route):
+        url = route.request.url
+        if url.startswith(("http://127.0.0.1", "http://localhost", "data:", "blob:")):
+            route.continue_()
+        else:
+            route.abort()
+
+    context.route("**/*", only_loopback)
+    new_page = context.new_page()
+    new_page.errors = []  # type: ignore[attr-defined]
+    new_page.on(
+        "pageerror",
+        lambda error: None
+        if any(text in str(error) for text in ALLOWED_PAGE_ERRORS)
+        else new_page.errors.append(str(error)),  # type: ignore[attr-defined]
+    )
+    yield new_page
+    context.close()

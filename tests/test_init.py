@@ -1,0 +1,39 @@
+"""The public API: every name in __all__ resolves, and imports stay light."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import protocol_tools
+
+
+def test_every_public_name_resolves():
+    for name in protocol_tools.__all__:
+        assert getattr(protocol_tools, name) is not None, name
+
+
+def test_public_names_are_unique_and_listed_by_dir():
+    assert len(set(protocol_tools.__all__)) == len(protocol_tools.__all__)
+    assert set(protocol_tools.__all__) <= set(dir(protocol_tools))
+
+
+def test_unknown_attribute_is_an_attribute_error():
+    try:
+        protocol_tools.no_such_thing  # noqa: B018
+    except AttributeError as error:
+        assert "no_such_thing" in str(error)
+    else:
+        raise AssertionError("expected AttributeError")
+
+
+def test_importing_the_package_does_not_import_pandas_or_plotly():
+    code = "import sys, protocol_tools; print(sorted(m for m in ('pandas', 'plotly') if m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_error_hierarchy():
+    for name in ("ProtocolFileError", "ReferenceDataError", "LibraryError", "IntakeError",
+                 "ExportError"):
+        assert issubclass(getattr(protocol_tools, name), protocol_tools.ProtocolToolsError)

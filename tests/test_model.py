@@ -1,0 +1,96 @@
+"""The protocol model: effective settings, the timeline, the frame and the schema."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from protocol_tools import load_library, load_protocol, parse_protocol, protocol_json_schema, reference
+from test_loading import template_text
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def demo():
+    return parse_protocol(template_text(), "demo-lift.yaml")
+
+
+def test_defaults_apply_to_treatment_steps_only():
+    timeline = demo().timeline()
+    prep, jaw = timeline[0], timeline[2]
+    assert prep.current_uA is None and prep.frequency_hz is None
+    assert jaw.current_uA == 200 and jaw.frequency_hz == 0.5
+    under_eyes = next(e for e in timeline if e.zone == "under-eyes")
+    assert under_eyes.current_uA == 150  # the step's override wins
+
+
+def test_frequency_falls_back_to_the_typical_value_from_data():
+    protocol = parse_protocol(template_text().replace("  frequency_hz: 0.5\n", ""))
+    typical = reference().limits["frequency_hz"]["typical"]
+    assert {e.frequency_hz for e in protocol.timeline() if e.kind == "treatment"} == {typical}
+
+
+def test_direction_falls_back_to_the_zone_default():
+    entry = next(e for e in demo().timeline() if e.zone == "cheekbones")
+    assert entry.direction == reference().zones["cheekbones"].direction
+
+
+def test_device_and_total_time():
+    protocol = demo()
+    assert protocol.device_seconds == 600
+    assert protocol.total_seconds == 840
+    assert protocol.zone_seconds()[("jawline", "left")] == 75
+
+
+def test_to_frame_has_start_and_end_seconds():
+    frame = demo().to_frame()
+    assert isinstance(frame, pd.DataFrame)
+    assert frame.index.name == "step" and list(frame.index) == list(range(1, 12))
+    assert (frame["end_s"] - frame["start_s"] == frame["seconds"]).all()
+    assert frame["start_s"].iloc[0] == 0
+    assert (frame["start_s"].iloc[1:].to_numpy() == frame["end_s"].iloc[:-1].to_numpy()).all()
+    assert str(frame["seconds"].dtype) == "Int64"  # whole seconds stay whole
+
+
+def test_timeline_figure_labels_every_bar():
+    from protocol_tools import timeline_figure
+
+    protocol = load_library(ROOT / "protocols")["signature-lift-15"]
+    figure = timeline_figure(protocol)
+    assert len(figure.data) == len(protocol.steps)
+    treatment_bars = [bar for bar in figure.data if bar.legendgroup != "Prep and closing"]
+    for bar in treatment_bars:
+        # colour is never alone: each bar says its zone and side in words
+        assert bar.text[0].split()[0] in {z.name.split()[0] for z in reference().zones.values()}
+    starts = [bar.base[0] for bar in figure.data]
+    assert starts == sorted(starts)
+
+
+def test_zone_time_figure_splits_sides():
+    from protocol_tools import zone_time_figure
+
+    figure = zone_time_figure(demo())
+    assert {bar.name for bar in figure.data} == {"client's right", "client's left"}
+    right = next(bar for bar in figure.data if bar.name == "client's right")
+    assert list(right.y) == [1.25, 1.25, 1.25, 1.25]
+
+
+def test_schema_lists_zone_and_technique_ids_from_data():
+    schema = protocol_json_schema()
+    step = schema["$defs"]["Step"]["properties"]
+    assert step["zone"]["anyOf"][0]["enum"] == sorted(reference().zones)
+    assert step["technique"]["anyOf"][0]["enum"] == sorted(reference().techniques)
+    assert schema["additionalProperties"] is False
+    assert set(schema["required"]) >= {"format", "id", "name", "version", "setting", "steps"}
+
+
+def test_library_protocols_validate_against_the_json_schema():
+    import jsonschema
+
+    schema = protocol_json_schema()
+    for path in (ROOT / "protocols").glob("*.yaml"):
+        from protocol_tools._yaml import read_yaml_file
+
+        jsonschema.validate(read_yaml_file(path).data, schema)
+        load_protocol(path)

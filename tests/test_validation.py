@@ -1,0 +1,233 @@
+"""The validator: each rule fires when it should, with numbers from data/."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from ruamel.yaml import YAML
+
+from protocol_tools import check_files, load_library, load_protocol, reference, validate
+from protocol_tools._validation import _Checker
+from strategies import protocol_documents
+from test_loading import template_text
+
+ROOT = Path(__file__).resolve().parents[1]
+RULE_CODES_IN_CODE = {
+    # every code the loader and validator can emit
+    "file-unreadable", "yaml-syntax", "yaml-unsafe", "duplicate-key", "wrong-type",
+    "missing-field", "unknown-field", "unknown-choice", "not-positive", "bad-value",
+    "not-microcurrent", "above-zone-limit", "above-setting-limit", "frequency-range",
+    "step-shape", "hold-too-long", "id-mismatch", "duplicate-id", "no-treatment",
+    "clinic-duration", "home-duration", "target-mismatch", "side-imbalance",
+    "hold-without-time", "missing-core-zone",
+}
+
+
+def base() -> dict[str, Any]:
+    return YAML(typ="safe", pure=True).load(template_text())
+
+
+def write(tmp_path: Path, data: dict[str, Any], name: str | None = None) -> Path:
+    path = tmp_path / f"{name or data['id']}.yaml"
+    stream = io.StringIO()
+    YAML(typ="safe", pure=True).dump(data, stream)
+    path.write_text(stream.getvalue())
+    return path
+
+
+def codes_after(tmp_path: Path, edit: Callable[[dict[str, Any]], None], name=None) -> list[str]:
+    data = base()
+    edit(data)
+    protocol = load_protocol(write(tmp_path, data, name))
+    return [finding.code for finding in validate(protocol)]
+
+
+def treatment(data: dict[str, Any], zone: str, side: str | None = None) -> dict[str, Any]:
+    return next(
+        s for s in data["steps"] if s.get("zone") == zone and (side is None or s["side"] == side)
+    )
+
+
+def test_the_template_is_clean(tmp_path: Path):
+    assert codes_after(tmp_path, lambda d: None) == []
+
+
+def test_every_rule_is_documented_with_a_source():
+    rules = reference().rules
+    assert set(rules) == RULE_CODES_IN_CODE
+    for rule in rules.values():
+        assert rule.severity in {"error", "warning"}
+        assert rule.explanation and rule.source
+
+
+def test_the_rule_codes_listed_here_are_the_ones_the_code_uses():
+    source = "".join(
+        (ROOT / "src" / "protocol_tools" / name).read_text()
+        for name in ("_validation.py", "_loading.py", "_yaml.py")
+    )
+    for code in RULE_CODES_IN_CODE - {"wrong-type", "bad-value", "missing-field",
+                                      "unknown-field", "not-positive", "unknown-choice"}:
+        assert f'"{code}"' in source, code
+
+
+def test_the_library_is_clean():
+    results = check_files([ROOT / "protocols"])
+    assert len(results) >= 5
+    assert {path: [str(f) for f in findings] for path, findings in results.items() if findings} == {}
+
+
+def test_the_library_has_what_the_trainers_asked_for():
+    library = load_library(ROOT / "protocols")
+    settings_ = {p.setting for p in library.values()}
+    minutes = sorted(round(p.device_seconds / 60) for p in library.values() if p.setting == "clinic")
+    assert settings_ == {"clinic", "home"}
+    assert minutes[0] == 10 and minutes[-1] == 20
+    assert 15 in minutes
+
+
+@pytest.mark.parametrize(
+    ("edit", "code"),
+    [
+        (lambda d: treatment(d, "jawline", "left").update(zone="jaw line"), "unknown-choice"),
+        (lambda d: treatment(d, "jawline", "left").update(technique="glyde"), "unknown-choice"),
+        (lambda d: treatment(d, "jawline", "left").update(current_uA=1000), "not-microcurrent"),
+        (lambda d: treatment(d, "under-eyes", "left").update(current_uA=250), "above-zone-limit"),
+        (lambda d: d["defaults"].update(frequency_hz=5000), "frequency-range"),
+        (lambda d: treatment(d, "jawline", "left").update(hold_seconds=100), "hold-too-long"),
+        (lambda d: d["steps"][0].update(zone="jawline"), "step-shape"),
+        (lambda d: d["steps"][0].pop("action"), "missing-field"),
+        (lambda d: treatment(d, "jawline", "left").pop("side"), "missing-field"),
+        (lambda d: d.update(steps=[s for s in d["steps"] if "zone" not in s]), "no-treatment"),
+        (lambda d: d["defaults"].pop("current_uA"), "missing-field"),
+    ],
+)
+def test_error_rules(tmp_path: Path, edit, code):
+    codes = codes_after(tmp_path, edit)
+    assert code in codes
+
+
+def test_unknown_zone_suggests_the_nearest(tmp_path: Path):
+    data = base()
+    treatment(data, "jawline", "left")["zone"] = "jaw line"
+    (finding,) = [f for f in validate(load_protocol(write(tmp_path, data))) if f.is_error]
+    assert "did you mean 'jawline'?" in finding.message
+    assert finding.field.endswith(".zone")
+    line = (tmp_path / "demo-lift.yaml").read_text().splitlines()[finding.line - 1]
+    assert "jaw line" in line
+
+
+def test_zone_limit_comes_from_data(tmp_path: Path):
+    limit = reference().zones["under-eyes"].max_current_uA
+    ok = codes_after(tmp_path, lambda d: treatment(d, "under-eyes", "left").update(current_uA=limit))
+    over = codes_after(
+        tmp_path, lambda d: treatment(d, "under-eyes", "left").update(current_uA=limit + 1)
+    )
+    assert "above-zone-limit" not in ok
+    assert "above-zone-limit" in over
+
+
+def test_inherited_current_is_checked_per_zone(tmp_path: Path):
+    def edit(d):
+        d["defaults"]["current_uA"] = 300
+        for step in d["steps"]:
+            step.pop("current_uA", None)
+
+    data = base()
+    edit(data)
+    findings = validate(load_protocol(write(tmp_path, data)))
+    over = [f for f in findings if f.code == "above-zone-limit"]
+    assert over and all("from defaults" in f.message for f in over)
+    assert {load_protocol(tmp_path / "demo-lift.yaml").steps[f.path[1]].zone for f in over} == {
+        "under-eyes", "brows"}
+
+
+def test_home_setting_limit(tmp_path: Path):
+    limit = reference().limits["settings"]["home"]["max_current_uA"]
+
+    def edit(d):
+        d["setting"] = "home"
+        d["defaults"]["current_uA"] = limit + 50
+
+    assert "above-setting-limit" in codes_after(tmp_path, edit)
+
+
+def test_id_must_match_the_file_name(tmp_path: Path):
+    assert "id-mismatch" in codes_after(tmp_path, lambda d: None, name="other-name")
+
+
+def test_duplicate_ids_in_a_library(tmp_path: Path):
+    write(tmp_path, base(), "demo-lift")
+    (tmp_path / "sub").mkdir()
+    write(tmp_path / "sub", base(), "demo-lift")
+    results = check_files([tmp_path])
+    codes = [f.code for findings in results.values() for f in findings]
+    assert codes.count("duplicate-id") == 1
+
+
+@pytest.mark.parametrize(
+    ("edit", "code"),
+    [
+        (lambda d: [s.update(seconds=30) for s in d["steps"] if "zone" in s], "clinic-duration"),
+        (lambda d: [s.update(seconds=200) for s in d["steps"] if "zone" in s], "clinic-duration"),
+        (lambda d: d.update(target_minutes=12), "target-mismatch"),
+        (lambda d: treatment(d, "cheekbones", "left").update(seconds=60), "side-imbalance"),
+        (lambda d: treatment(d, "brows", "left").pop("hold_seconds"), "hold-without-time"),
+        (lambda d: d.update(steps=[s for s in d["steps"] if s.get("zone") != "brows"]),
+         "missing-core-zone"),
+    ],
+)
+def test_warning_rules(tmp_path: Path, edit, code):
+    data = base()
+    edit(data)
+    findings = validate(load_protocol(write(tmp_path, data)))
+    matching = [f for f in findings if f.code == code]
+    assert matching and all(f.severity == "warning" for f in matching)
+
+
+def test_target_within_tolerance_is_fine(tmp_path: Path):
+    assert "target-mismatch" not in codes_after(tmp_path, lambda d: d.update(target_minutes=10.9))
+    assert "target-mismatch" in codes_after(tmp_path, lambda d: d.update(target_minutes=11.2))
+
+
+def test_targeted_scope_needs_no_core_zones(tmp_path: Path):
+    def edit(d):
+        d["scope"] = "targeted"
+        d["steps"] = [s for s in d["steps"] if s.get("zone") != "brows"]
+
+    assert "missing-core-zone" not in codes_after(tmp_path, edit)
+
+
+def test_home_routine_beyond_the_home_limit(tmp_path: Path):
+    home_max = reference().limits["settings"]["home"]["device_minutes"]["max"]
+
+    def edit(d):
+        d["setting"] = "home"
+        treatment(d, "jawline", "left")["seconds"] = home_max * 60
+        treatment(d, "jawline", "right")["seconds"] = home_max * 60
+
+    assert "home-duration" in codes_after(tmp_path, edit)
+
+
+def test_every_finding_has_a_place(tmp_path: Path):
+    data = base()
+    treatment(data, "jawline", "left").update(zone="nose", current_uA=5000)
+    data["target_minutes"] = 30
+    for finding in validate(load_protocol(write(tmp_path, data))):
+        assert finding.file and finding.line and finding.column, finding
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(protocol_documents())
+def test_generated_protocols_never_raise_and_only_warn_or_break_limits(document):
+    from protocol_tools import parse_protocol
+
+    stream = io.StringIO()
+    YAML(typ="safe", pure=True).dump(document, stream)
+    findings = _Checker(parse_protocol(stream.getvalue())).run()
+    allowed_errors = {"above-setting-limit", "above-zone-limit"}
+    assert {f.code for f in findings if f.is_error} <= allowed_errors
