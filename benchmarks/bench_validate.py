@@ -53,8 +53,10 @@ def throughput() -> None:
         results = check_files([folder])
         elapsed = time.perf_counter() - start
     findings = sum(len(items) for items in results.values())
-    print(f"validate: {len(results)} files in {elapsed:.2f} s = {len(results) / elapsed:,.0f} "
-          f"files/s ({findings} findings)")
+    print(
+        f"validate: {len(results)} files in {elapsed:.2f} s = {len(results) / elapsed:,.0f} "
+        f"files/s ({findings} findings)"
+    )
 
 
 def cold_start() -> None:
@@ -66,14 +68,16 @@ def cold_start() -> None:
         times = []
         for _ in range(COLD_RUNS):
             start = time.perf_counter()
-            subprocess.run(cmd, check=True, capture_output=True)  # noqa: S603
+            subprocess.run(cmd, check=True, capture_output=True)
             times.append(time.perf_counter() - start)
         return statistics.median(times)
 
     total = median_of(command)
     python = median_of(baseline)
-    print(f"cold start: protocol-tools validate ONE_FILE median {total * 1000:.0f} ms over "
-          f"{COLD_RUNS} runs (bare python startup {python * 1000:.0f} ms)")
+    print(
+        f"cold start: protocol-tools validate ONE_FILE median {total * 1000:.0f} ms over "
+        f"{COLD_RUNS} runs (bare python startup {python * 1000:.0f} ms)"
+    )
 
 
 if __name__ == "__main__":

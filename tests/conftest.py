@@ -75,7 +75,7 @@ def wait_for_http(url: str, process: subprocess.Popen, log: Path, seconds: float
         if process.poll() is not None:
             raise RuntimeError(f"server exited early:\n{log.read_text()[-3000:]}")
         try:
-            with urllib.request.urlopen(url, timeout=2):  # noqa: S310 - loopback only
+            with urllib.request.urlopen(url, timeout=2):
                 return
         except urllib.error.HTTPError:
             return  # any HTTP answer means the server is up
@@ -89,7 +89,7 @@ def wait_for_http(url: str, process: subprocess.Popen, log: Path, seconds: float
 def serve(command: list[str], ready_url: str, home: Path, cwd: Path) -> Iterator[None]:
     log = home / "server.log"
     with log.open("w") as stream:
-        process = subprocess.Popen(  # noqa: S603 - our own command line
+        process = subprocess.Popen(
             command, cwd=cwd, env=jupyter_env(home), stdout=stream, stderr=subprocess.STDOUT
         )
     try:
@@ -119,8 +119,13 @@ def voila(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[[str | 
         port = free_port()
         home = tmp_path_factory.mktemp("voila")
         command = [
-            sys.executable, "-m", "voila", str(path),
-            "--no-browser", f"--port={port}", "--Voila.ip=127.0.0.1",
+            sys.executable,
+            "-m",
+            "voila",
+            str(path),
+            "--no-browser",
+            f"--port={port}",
+            "--Voila.ip=127.0.0.1",
             "--VoilaConfiguration.file_allowlist=['.*']",
         ]
         base = f"http://127.0.0.1:{port}"
@@ -141,9 +146,17 @@ def jupyterlab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[[P
         port = free_port()
         home = tmp_path_factory.mktemp("lab")
         command = [
-            sys.executable, "-m", "jupyter", "lab", "--no-browser", "--allow-root",
-            f"--port={port}", "--ServerApp.ip=127.0.0.1", "--ServerApp.token=",
-            "--ServerApp.password=", f"--ServerApp.root_dir={folder}",
+            sys.executable,
+            "-m",
+            "jupyter",
+            "lab",
+            "--no-browser",
+            "--allow-root",
+            f"--port={port}",
+            "--ServerApp.ip=127.0.0.1",
+            "--ServerApp.token=",
+            "--ServerApp.password=",
+            f"--ServerApp.root_dir={folder}",
             "--LabApp.news_url=None",
         ]
         base = f"http://127.0.0.1:{port}"
@@ -192,9 +205,11 @@ def page(browser):
     new_page.errors = []  # type: ignore[attr-defined]
     new_page.on(
         "pageerror",
-        lambda error: None
-        if any(text in str(error) for text in ALLOWED_PAGE_ERRORS)
-        else new_page.errors.append(str(error)),  # type: ignore[attr-defined]
+        lambda error: (
+            None
+            if any(text in str(error) for text in ALLOWED_PAGE_ERRORS)
+            else new_page.errors.append(str(error))
+        ),  # type: ignore[attr-defined]
     )
     yield new_page
     context.close()

@@ -16,7 +16,7 @@ def test_writes_and_replaces(tmp_path: Path):
     atomic_write_text(target, "one")
     atomic_write_text(target, "two")
     assert target.read_text() == "two"
-    assert os.listdir(target.parent) == ["a.txt"]
+    assert [p.name for p in target.parent.iterdir()] == ["a.txt"]
 
 
 def test_a_failed_rename_keeps_the_old_file_and_no_temporary(tmp_path, monkeypatch):
@@ -30,7 +30,7 @@ def test_a_failed_rename_keeps_the_old_file_and_no_temporary(tmp_path, monkeypat
     with pytest.raises(ExportError, match="No space left"):
         atomic_write_bytes(target, b"new content")
     assert target.read_text() == "saved before"
-    assert os.listdir(tmp_path) == ["a.txt"]
+    assert [p.name for p in tmp_path.iterdir()] == ["a.txt"]
 
 
 def test_an_interrupted_write_keeps_the_old_file(tmp_path, monkeypatch):
@@ -44,7 +44,7 @@ def test_an_interrupted_write_keeps_the_old_file(tmp_path, monkeypatch):
     with pytest.raises(KeyboardInterrupt):
         atomic_write_bytes(target, b"half")
     assert target.read_text() == "saved before"
-    assert os.listdir(tmp_path) == ["a.txt"]
+    assert [p.name for p in tmp_path.iterdir()] == ["a.txt"]
 
 
 def test_unwritable_folder_is_a_clear_error(tmp_path: Path):

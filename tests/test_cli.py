@@ -46,7 +46,8 @@ def test_warnings_pass_unless_strict(capsys, folder: Path):
     path = folder / "demo-lift.yaml"
     path.write_text(template_text().replace("target_minutes: 10", "target_minutes: 14"))
     code, out, _ = run(capsys, "validate", str(path))
-    assert code == 0 and "target-mismatch" in out
+    assert code == 0
+    assert "target-mismatch" in out
     code, _, _ = run(capsys, "validate", "--strict", str(path))
     assert code == 1
 
@@ -56,18 +57,23 @@ def test_json_output(capsys, folder: Path):
     code, out, _ = run(capsys, "validate", "--format", "json", str(folder))
     payload = json.loads(out)
     assert code == 1
-    assert payload["valid"] is False and payload["errors"] == 1
+    assert payload["valid"] is False
+    assert payload["errors"] == 1
     (finding,) = payload["files"][str(folder / "other.yaml")]
-    assert finding["code"] == "yaml-syntax" and finding["line"] == 2
-    assert finding["explanation"] and finding["source"]
+    assert finding["code"] == "yaml-syntax"
+    assert finding["line"] == 2
+    assert finding["explanation"]
+    assert finding["source"]
     assert payload["files"][str(folder / "demo-lift.yaml")] == []
 
 
 def test_missing_path_and_empty_folder(capsys, tmp_path: Path):
     code, _, err = run(capsys, "validate", str(tmp_path / "nope"))
-    assert code == 1 and "no such file" in err
+    assert code == 1
+    assert "no such file" in err
     code, _, err = run(capsys, "validate", str(tmp_path))
-    assert code == 1 and "no protocol files" in err
+    assert code == 1
+    assert "no protocol files" in err
 
 
 def test_usage_errors_exit_2(capsys):
@@ -82,14 +88,19 @@ def test_usage_errors_exit_2(capsys):
 def test_show_prints_the_timeline_and_totals(capsys, folder: Path):
     code, out, _ = run(capsys, "show", "demo-lift", "--library", str(folder))
     assert code == 0
-    assert "step" in out and "technique" in out and "start" in out and "end" in out
-    assert "jawline" in out and "2:30  (right 1:15, left 1:15)" in out
+    assert "step" in out
+    assert "technique" in out
+    assert "start" in out
+    assert "end" in out
+    assert "jawline" in out
+    assert "2:30  (right 1:15, left 1:15)" in out
     assert "Total device time: 10:00" in out
 
 
 def test_show_csv_and_json(capsys, folder: Path):
     code, out, _ = run(capsys, "show", str(folder / "demo-lift.yaml"), "--format", "csv")
-    assert code == 0 and out.splitlines()[0].startswith("step,kind,zone")
+    assert code == 0
+    assert out.splitlines()[0].startswith("step,kind,zone")
     code, out, _ = run(capsys, "show", str(folder / "demo-lift.yaml"), "--format", "json")
     rows = json.loads(out)
     assert rows[-1]["end_s"] == 14 * 60
@@ -97,24 +108,29 @@ def test_show_csv_and_json(capsys, folder: Path):
 
 def test_show_unknown_id_suggests(capsys, folder: Path):
     code, _, err = run(capsys, "show", "demo-lif", "--library", str(folder))
-    assert code == 1 and "did you mean 'demo-lift'" in err
+    assert code == 1
+    assert "did you mean 'demo-lift'" in err
 
 
 def test_new_writes_a_valid_protocol_and_refuses_to_overwrite(capsys, tmp_path: Path):
     target = tmp_path / "my-lift.yaml"
     code, out, _ = run(capsys, "new", "my-lift", "--name", 'Zoë\'s "lift": #1', "-o", str(target))
-    assert code == 0 and str(target) in out
+    assert code == 0
+    assert str(target) in out
     protocol = load_protocol(target)
-    assert protocol.id == "my-lift" and protocol.name == 'Zoë\'s "lift": #1'
+    assert protocol.id == "my-lift"
+    assert protocol.name == 'Zoë\'s "lift": #1'
     assert validate(protocol) == []
     assert target.read_text().startswith("# yaml-language-server: $schema=")
     code, _, err = run(capsys, "new", "my-lift", "-o", str(target))
-    assert code == 1 and "already exists" in err
+    assert code == 1
+    assert "already exists" in err
 
 
 def test_new_refuses_a_bad_id(capsys, tmp_path: Path):
     code, _, err = run(capsys, "new", "My Lift", "-o", str(tmp_path / "x.yaml"))
-    assert code == 2 and "not a valid id" in err
+    assert code == 2
+    assert "not a valid id" in err
 
 
 def test_schema_matches_the_committed_copy(capsys):
@@ -149,7 +165,10 @@ def test_hostile_files_never_give_a_traceback(tmp_path: Path, content: bytes):
     path.write_bytes(content)
     result = subprocess.run(
         [sys.executable, "-m", "protocol_tools", "validate", str(path)],
-        capture_output=True, text=True, timeout=60, check=False,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
     )
     assert result.returncode == 1
     assert "Traceback" not in result.stderr + result.stdout

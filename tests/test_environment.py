@@ -29,8 +29,12 @@ def test_environment_and_pyproject_agree():
             conda_names.add(_name(entry))
     assert environment["channels"] == ["conda-forge"]
     assert pip_names == (conda_names | pip_section) - {"python", "pip"}
-    assert any(str(r).startswith("-e .") for e in environment["dependencies"]
-               if isinstance(e, dict) for r in e["pip"]), "the project itself is installed"
+    assert any(
+        str(r).startswith("-e .")
+        for e in environment["dependencies"]
+        if isinstance(e, dict)
+        for r in e["pip"]
+    ), "the project itself is installed"
 
 
 def test_python_versions_agree():

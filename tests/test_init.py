@@ -5,6 +5,8 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
+
 import protocol_tools
 
 
@@ -19,21 +21,25 @@ def test_public_names_are_unique_and_listed_by_dir():
 
 
 def test_unknown_attribute_is_an_attribute_error():
-    try:
+    with pytest.raises(AttributeError, match="no_such_thing"):
         protocol_tools.no_such_thing  # noqa: B018
-    except AttributeError as error:
-        assert "no_such_thing" in str(error)
-    else:
-        raise AssertionError("expected AttributeError")
 
 
 def test_importing_the_package_does_not_import_pandas_or_plotly():
-    code = "import sys, protocol_tools; print(sorted(m for m in ('pandas', 'plotly') if m in sys.modules))"
+    code = (
+        "import sys, protocol_tools; "
+        "print(sorted(m for m in ('pandas', 'plotly') if m in sys.modules))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
 
 
 def test_error_hierarchy():
-    for name in ("ProtocolFileError", "ReferenceDataError", "LibraryError", "IntakeError",
-                 "ExportError"):
+    for name in (
+        "ProtocolFileError",
+        "ReferenceDataError",
+        "LibraryError",
+        "IntakeError",
+        "ExportError",
+    ):
         assert issubclass(getattr(protocol_tools, name), protocol_tools.ProtocolToolsError)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 from pathlib import Path
 
@@ -21,7 +22,11 @@ from protocol_tools._loading import suggest
 from strategies import documents, protocol_documents
 
 TEMPLATE = (
-    Path(__file__).resolve().parents[1] / "src" / "protocol_tools" / "templates" / "new_protocol.yaml"
+    Path(__file__).resolve().parents[1]
+    / "src"
+    / "protocol_tools"
+    / "templates"
+    / "new_protocol.yaml"
 )
 
 
@@ -177,30 +182,35 @@ def test_library_env_variable(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(documents)
 def test_any_document_loads_or_gives_findings(document):
-    from ruamel.yaml import YAML
     import io
+
+    from ruamel.yaml import YAML
 
     stream = io.StringIO()
     YAML(typ="safe", pure=True).dump(document, stream)
     try:
         parse_protocol(stream.getvalue())
     except ProtocolFileError as error:
-        assert error.findings
-        assert all(f.severity == "error" for f in error.findings)
+        findings = error.findings
+    else:
+        return
+    assert findings
+    assert all(f.severity == "error" for f in findings)
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(protocol_documents())
 def test_generated_protocols_load_with_a_consistent_timeline(document):
-    from ruamel.yaml import YAML
     import io
+
+    from ruamel.yaml import YAML
 
     stream = io.StringIO()
     YAML(typ="safe", pure=True).dump(document, stream)
     protocol = parse_protocol(stream.getvalue())
     timeline = protocol.timeline()
     assert timeline[0].start_s == 0
-    for before, after in zip(timeline, timeline[1:], strict=False):
+    for before, after in itertools.pairwise(timeline):
         assert math.isclose(before.end_s, after.start_s)
     assert math.isclose(timeline[-1].end_s, protocol.total_seconds)
     assert protocol.device_seconds == sum(

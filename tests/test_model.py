@@ -6,7 +6,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from protocol_tools import load_library, load_protocol, parse_protocol, protocol_json_schema, reference
+from protocol_tools import (
+    load_library,
+    load_protocol,
+    parse_protocol,
+    protocol_json_schema,
+    reference,
+)
 from test_loading import template_text
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -19,8 +25,10 @@ def demo():
 def test_defaults_apply_to_treatment_steps_only():
     timeline = demo().timeline()
     prep, jaw = timeline[0], timeline[2]
-    assert prep.current_uA is None and prep.frequency_hz is None
-    assert jaw.current_uA == 200 and jaw.frequency_hz == 0.5
+    assert prep.current_uA is None
+    assert prep.frequency_hz is None
+    assert jaw.current_uA == 200
+    assert jaw.frequency_hz == 0.5
     under_eyes = next(e for e in timeline if e.zone == "under-eyes")
     assert under_eyes.current_uA == 150  # the step's override wins
 
@@ -46,7 +54,8 @@ def test_device_and_total_time():
 def test_to_frame_has_start_and_end_seconds():
     frame = demo().to_frame()
     assert isinstance(frame, pd.DataFrame)
-    assert frame.index.name == "step" and list(frame.index) == list(range(1, 12))
+    assert frame.index.name == "step"
+    assert list(frame.index) == list(range(1, 12))
     assert (frame["end_s"] - frame["start_s"] == frame["seconds"]).all()
     assert frame["start_s"].iloc[0] == 0
     assert (frame["start_s"].iloc[1:].to_numpy() == frame["end_s"].iloc[:-1].to_numpy()).all()

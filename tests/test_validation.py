@@ -19,12 +19,31 @@ from test_loading import template_text
 ROOT = Path(__file__).resolve().parents[1]
 RULE_CODES_IN_CODE = {
     # every code the loader and validator can emit
-    "file-unreadable", "yaml-syntax", "yaml-unsafe", "duplicate-key", "wrong-type",
-    "missing-field", "unknown-field", "unknown-choice", "not-positive", "bad-value",
-    "not-microcurrent", "above-zone-limit", "above-setting-limit", "frequency-range",
-    "step-shape", "hold-too-long", "id-mismatch", "duplicate-id", "no-treatment",
-    "clinic-duration", "home-duration", "target-mismatch", "side-imbalance",
-    "hold-without-time", "missing-core-zone",
+    "file-unreadable",
+    "yaml-syntax",
+    "yaml-unsafe",
+    "duplicate-key",
+    "wrong-type",
+    "missing-field",
+    "unknown-field",
+    "unknown-choice",
+    "not-positive",
+    "bad-value",
+    "not-microcurrent",
+    "above-zone-limit",
+    "above-setting-limit",
+    "frequency-range",
+    "step-shape",
+    "hold-too-long",
+    "id-mismatch",
+    "duplicate-id",
+    "no-treatment",
+    "clinic-duration",
+    "home-duration",
+    "target-mismatch",
+    "side-imbalance",
+    "hold-without-time",
+    "missing-core-zone",
 }
 
 
@@ -62,7 +81,8 @@ def test_every_rule_is_documented_with_a_source():
     assert set(rules) == RULE_CODES_IN_CODE
     for rule in rules.values():
         assert rule.severity in {"error", "warning"}
-        assert rule.explanation and rule.source
+        assert rule.explanation
+        assert rule.source
 
 
 def test_the_rule_codes_listed_here_are_the_ones_the_code_uses():
@@ -70,23 +90,34 @@ def test_the_rule_codes_listed_here_are_the_ones_the_code_uses():
         (ROOT / "src" / "protocol_tools" / name).read_text()
         for name in ("_validation.py", "_loading.py", "_yaml.py")
     )
-    for code in RULE_CODES_IN_CODE - {"wrong-type", "bad-value", "missing-field",
-                                      "unknown-field", "not-positive", "unknown-choice"}:
+    for code in RULE_CODES_IN_CODE - {
+        "wrong-type",
+        "bad-value",
+        "missing-field",
+        "unknown-field",
+        "not-positive",
+        "unknown-choice",
+    }:
         assert f'"{code}"' in source, code
 
 
 def test_the_library_is_clean():
     results = check_files([ROOT / "protocols"])
     assert len(results) >= 5
-    assert {path: [str(f) for f in findings] for path, findings in results.items() if findings} == {}
+    assert {
+        path: [str(f) for f in findings] for path, findings in results.items() if findings
+    } == {}
 
 
 def test_the_library_has_what_the_trainers_asked_for():
     library = load_library(ROOT / "protocols")
     settings_ = {p.setting for p in library.values()}
-    minutes = sorted(round(p.device_seconds / 60) for p in library.values() if p.setting == "clinic")
+    minutes = sorted(
+        round(p.device_seconds / 60) for p in library.values() if p.setting == "clinic"
+    )
     assert settings_ == {"clinic", "home"}
-    assert minutes[0] == 10 and minutes[-1] == 20
+    assert minutes[0] == 10
+    assert minutes[-1] == 20
     assert 15 in minutes
 
 
@@ -123,7 +154,9 @@ def test_unknown_zone_suggests_the_nearest(tmp_path: Path):
 
 def test_zone_limit_comes_from_data(tmp_path: Path):
     limit = reference().zones["under-eyes"].max_current_uA
-    ok = codes_after(tmp_path, lambda d: treatment(d, "under-eyes", "left").update(current_uA=limit))
+    ok = codes_after(
+        tmp_path, lambda d: treatment(d, "under-eyes", "left").update(current_uA=limit)
+    )
     over = codes_after(
         tmp_path, lambda d: treatment(d, "under-eyes", "left").update(current_uA=limit + 1)
     )
@@ -141,9 +174,12 @@ def test_inherited_current_is_checked_per_zone(tmp_path: Path):
     edit(data)
     findings = validate(load_protocol(write(tmp_path, data)))
     over = [f for f in findings if f.code == "above-zone-limit"]
-    assert over and all("from defaults" in f.message for f in over)
+    assert over
+    assert all("from defaults" in f.message for f in over)
     assert {load_protocol(tmp_path / "demo-lift.yaml").steps[f.path[1]].zone for f in over} == {
-        "under-eyes", "brows"}
+        "under-eyes",
+        "brows",
+    }
 
 
 def test_home_setting_limit(tmp_path: Path):
@@ -177,8 +213,10 @@ def test_duplicate_ids_in_a_library(tmp_path: Path):
         (lambda d: d.update(target_minutes=12), "target-mismatch"),
         (lambda d: treatment(d, "cheekbones", "left").update(seconds=60), "side-imbalance"),
         (lambda d: treatment(d, "brows", "left").pop("hold_seconds"), "hold-without-time"),
-        (lambda d: d.update(steps=[s for s in d["steps"] if s.get("zone") != "brows"]),
-         "missing-core-zone"),
+        (
+            lambda d: d.update(steps=[s for s in d["steps"] if s.get("zone") != "brows"]),
+            "missing-core-zone",
+        ),
     ],
 )
 def test_warning_rules(tmp_path: Path, edit, code):
@@ -186,7 +224,8 @@ def test_warning_rules(tmp_path: Path, edit, code):
     edit(data)
     findings = validate(load_protocol(write(tmp_path, data)))
     matching = [f for f in findings if f.code == code]
-    assert matching and all(f.severity == "warning" for f in matching)
+    assert matching
+    assert all(f.severity == "warning" for f in matching)
 
 
 def test_target_within_tolerance_is_fine(tmp_path: Path):
@@ -218,7 +257,9 @@ def test_every_finding_has_a_place(tmp_path: Path):
     treatment(data, "jawline", "left").update(zone="nose", current_uA=5000)
     data["target_minutes"] = 30
     for finding in validate(load_protocol(write(tmp_path, data))):
-        assert finding.file and finding.line and finding.column, finding
+        assert finding.file, finding
+        assert finding.line, finding
+        assert finding.column, finding
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -42,6 +42,10 @@ def test_validation_report_lists_findings_in_words(tmp_path: Path):
     from protocol_tools import validation_report
 
     assert "no problems found" in validation_report(ROOT / "protocols").value
-    (tmp_path / "demo-lift.yaml").write_text(template_text().replace("seconds: 75", "seconds: 0", 1))
+    (tmp_path / "demo-lift.yaml").write_text(
+        template_text().replace("seconds: 75", "seconds: 0", 1)
+    )
     report = validation_report(tmp_path).value
-    assert "Error" in report and "steps[2].seconds" in report and "must be more than 0" in report
+    assert "Error" in report
+    assert "steps[2].seconds" in report
+    assert "must be more than 0" in report

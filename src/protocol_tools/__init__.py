@@ -73,10 +73,10 @@ __all__ = [
 # Each feature adds its public names here (and to _LAZY above) as it lands.
 __all__ += [
     # screening (issue 3) begin
-    # screening (issue 3) end
-    # guided session (issue 4) begin
     # guided session (issue 4) end
     # session sheets (issue 5) begin
+    # screening (issue 3) end
+    # guided session (issue 4) begin
     # session sheets (issue 5) end
     # designer (issue 6) begin
     # designer (issue 6) end

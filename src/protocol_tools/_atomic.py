@@ -1,10 +1,10 @@
 """Write files so that a crash never leaves a half-written one under the final name.
 
-    >>> import tempfile, pathlib
-    >>> target = pathlib.Path(tempfile.mkdtemp()) / "note.txt"
-    >>> atomic_write_text(target, "hello")
-    >>> target.read_text()
-    'hello'
+>>> import tempfile, pathlib
+>>> target = pathlib.Path(tempfile.mkdtemp()) / "note.txt"
+>>> atomic_write_text(target, "hello")
+>>> target.read_text()
+'hello'
 """
 
 from __future__ import annotations
@@ -24,7 +24,9 @@ def atomic_write_bytes(path: str | Path, data: bytes) -> None:
     path = Path(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        handle, temporary = tempfile.mkstemp(
+            prefix=f".{path.name}.", suffix=".tmp", dir=path.parent
+        )
     except OSError as error:
         raise ExportError(f"cannot write {path}: {error.strerror}") from None
     try:
@@ -32,10 +34,10 @@ def atomic_write_bytes(path: str | Path, data: bytes) -> None:
             stream.write(data)
             stream.flush()
             os.fsync(stream.fileno())
-        os.replace(temporary, path)
+        Path(temporary).replace(path)  # os.replace: atomic on POSIX and Windows
     except BaseException as error:
         with contextlib.suppress(OSError):
-            os.unlink(temporary)
+            Path(temporary).unlink()
         if isinstance(error, OSError):
             raise ExportError(f"cannot write {path}: {error.strerror}") from None
         raise

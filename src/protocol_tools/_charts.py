@@ -27,16 +27,13 @@ __all__ = [
 ]
 
 # Okabe–Ito: distinguishable with the common colour-vision deficiencies.
-_PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442",
-            "#000000")
+_PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
 ACTION_COLOUR = "#BBBBBB"
 
 
 def zone_colours() -> dict[str, str]:
     """A colour per zone id, stable in the order of data/zones.yaml."""
-    return {
-        zone: _PALETTE[index % len(_PALETTE)] for index, zone in enumerate(reference().zones)
-    }
+    return {zone: _PALETTE[index % len(_PALETTE)] for index, zone in enumerate(reference().zones)}
 
 
 def figure_output(figure: go.Figure) -> dict:
@@ -75,8 +72,7 @@ def timeline_figure(protocol: Protocol) -> go.Figure:
             label = f"{entry.zone_name} {_side_label(entry.side)}".strip()
             colour = colours.get(entry.zone or "", ACTION_COLOUR)
             detail = (
-                f"{entry.technique}, {entry.passes or '–'} passes, "
-                f"{entry.current_uA or '–'} µA"
+                f"{entry.technique}, {entry.passes or '–'} passes, {entry.current_uA or '–'} µA"
             )
         else:
             group = "Prep and closing"

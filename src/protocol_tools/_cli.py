@@ -85,9 +85,7 @@ def _cmd_show(args: argparse.Namespace) -> int:
         print(frame.reset_index().to_json(orient="records", indent=2, force_ascii=False))
         return EXIT_OK
     table = frame.reset_index()
-    table["zone"] = [
-        entry.zone or (entry.action or entry.kind) for entry in protocol.timeline()
-    ]
+    table["zone"] = [entry.zone or (entry.action or entry.kind) for entry in protocol.timeline()]
     table["side"] = table["side"].fillna("")
     table["technique"] = table["technique"].fillna("")
     table["start"] = table["start_s"].map(_minutes)
@@ -105,8 +103,10 @@ def _cmd_show(args: argparse.Namespace) -> int:
     for zone, sides in per_zone.items():
         parts = ", ".join(f"{side} {_minutes(s)}" for side, s in sides.items())
         print(f"  {zone:<18} {_minutes(sum(sides.values())):>6}  ({parts})")
-    print(f"Total device time: {_minutes(protocol.device_seconds)}"
-          f"   Whole session: {_minutes(protocol.total_seconds)}")
+    print(
+        f"Total device time: {_minutes(protocol.device_seconds)}"
+        f"   Whole session: {_minutes(protocol.total_seconds)}"
+    )
     return EXIT_OK
 
 
@@ -194,7 +194,9 @@ def build_parser(*, with_features: bool = True) -> argparse.ArgumentParser:
     new = commands.add_parser("new", help="write a valid starting protocol to edit")
     new.add_argument("id", metavar="ID", help="lower-case slug, e.g. my-lift-15")
     new.add_argument("--name", help="the protocol's display name")
-    new.add_argument("-o", "--output", metavar="FILE", help="where to write (default: protocols/ID.yaml)")
+    new.add_argument(
+        "-o", "--output", metavar="FILE", help="where to write (default: protocols/ID.yaml)"
+    )
     new.add_argument("--force", action="store_true", help="overwrite an existing file")
     new.set_defaults(handler=_cmd_new)
 

@@ -1,10 +1,10 @@
 """What the validator reports: a finding names a rule, a place and what is wrong.
 
-    >>> finding = make_finding("not-positive", "must be more than 0 (got -30)",
-    ...                        ("steps", 3, "seconds"), file="protocols/lift-20.yaml",
-    ...                        line=14, column=5)
-    >>> print(finding)
-    protocols/lift-20.yaml:14:5 steps[3].seconds: must be more than 0 (got -30) [error: not-positive]
+>>> finding = make_finding("not-positive", "must be more than 0 (got -30)",
+...                        ("steps", 3, "seconds"), file="protocols/lift-20.yaml",
+...                        line=14, column=5)
+>>> print(finding)
+protocols/lift-20.yaml:14:5 steps[3].seconds: must be more than 0 (got -30) [error: not-positive]
 """
 
 from __future__ import annotations

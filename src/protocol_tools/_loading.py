@@ -1,9 +1,9 @@
 """Read protocol files and libraries, turning every problem into a located finding.
 
-    >>> from protocol_tools import load_library
-    >>> library = load_library("protocols")  # doctest: +SKIP
-    >>> sorted(library)[:2]  # doctest: +SKIP
-    ['express-10', 'full-lift-20']
+>>> from protocol_tools import load_library
+>>> library = load_library("protocols")  # doctest: +SKIP
+>>> sorted(library)[:2]  # doctest: +SKIP
+['express-10', 'full-lift-20']
 """
 
 from __future__ import annotations
@@ -86,8 +86,12 @@ def load_protocol(path: str | Path) -> Protocol:
 
 def _unreadable(source: str, problem: YamlProblem) -> ProtocolFileError:
     finding = make_finding(
-        problem.code, problem.message, problem.path,
-        file=source, line=problem.line, column=problem.column,
+        problem.code,
+        problem.message,
+        problem.path,
+        file=source,
+        line=problem.line,
+        column=problem.column,
     )
     return ProtocolFileError(f"{source}: cannot read this protocol", [finding])
 
@@ -213,7 +217,9 @@ def _translate(error: Mapping[str, Any], document: YamlDocument) -> Finding:
             message += f"; did you mean {hint!r}?"
     elif kind == "literal_error":
         code = "unknown-choice"
-        allowed = [str(choice).strip("'") for choice in str(context.get("expected", "")).split(" or ")]
+        allowed = [
+            str(choice).strip("'") for choice in str(context.get("expected", "")).split(" or ")
+        ]
         allowed = [part.strip() for item in allowed for part in item.split(",") if part.strip()]
         allowed = [choice.strip("'") for choice in allowed]
         message = f"must be one of {', '.join(allowed)} (got {_shown(got)})"
@@ -345,7 +351,10 @@ def load_library(folder: str | Path | None = None) -> Library:
                 make_finding(
                     "duplicate-id",
                     f"the id {protocol.id!r} is already used by {other.path}",
-                    ("id",), file=str(path), line=line, column=column,
+                    ("id",),
+                    file=str(path),
+                    line=line,
+                    column=column,
                 )
             ]
             continue

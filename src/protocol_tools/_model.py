@@ -1,10 +1,10 @@
 """The protocol model: one definition gives the Python API and the JSON Schema.
 
-    >>> from protocol_tools import load_protocol
-    >>> protocol = load_protocol("protocols/signature-lift-15.yaml")  # doctest: +SKIP
-    >>> protocol.device_seconds / 60  # doctest: +SKIP
-    15.0
-    >>> protocol.to_frame()[["zone", "side", "start_s", "end_s"]].head(3)  # doctest: +SKIP
+>>> from protocol_tools import load_protocol
+>>> protocol = load_protocol("protocols/signature-lift-15.yaml")  # doctest: +SKIP
+>>> protocol.device_seconds / 60  # doctest: +SKIP
+15.0
+>>> protocol.to_frame()[["zone", "side", "start_s", "end_s"]].head(3)  # doctest: +SKIP
 """
 
 from __future__ import annotations
@@ -116,9 +116,9 @@ class Protocol(_Strict):
     status: Literal["ready", "draft"] = Field(
         default="ready", description="Drafts may hold errors; the guided session refuses them."
     )
-    derived_from: Annotated[str, StringConstraints(pattern=r"^[a-z0-9-]+@\d+\.\d+\.\d+$")] | None = (
-        Field(default=None, description="id@version of the protocol this one was made from.")
-    )
+    derived_from: (
+        Annotated[str, StringConstraints(pattern=r"^[a-z0-9-]+@\d+\.\d+\.\d+$")] | None
+    ) = Field(default=None, description="id@version of the protocol this one was made from.")
     author: ShortText | None = None
     changes: list[ChangeNote] = Field(default_factory=list)
     defaults: Defaults = Field(default_factory=Defaults)

@@ -22,8 +22,16 @@ from ._model import Protocol
 
 __all__ = ["check_files", "validate"]
 
-_TREATMENT_ONLY = ("zone", "side", "technique", "passes", "hold_seconds", "current_uA",
-                   "frequency_hz", "direction")
+_TREATMENT_ONLY = (
+    "zone",
+    "side",
+    "technique",
+    "passes",
+    "hold_seconds",
+    "current_uA",
+    "frequency_hz",
+    "direction",
+)
 
 
 def _number(value: float) -> str:
@@ -39,8 +47,9 @@ class _Checker:
     def add(self, code: str, message: str, path: Sequence[Hashable] = ()) -> None:
         line, column = self.protocol.locate(tuple(path))
         self.findings.append(
-            make_finding(code, message, path, file=self.protocol.source_name, line=line,
-                         column=column)
+            make_finding(
+                code, message, path, file=self.protocol.source_name, line=line, column=column
+            )
         )
 
     def run(self) -> list[Finding]:
@@ -154,8 +163,9 @@ class _Checker:
         if step.technique is not None:
             technique = self.ref.techniques.get(step.technique)
             if technique is None:
-                self.add_unknown(step.technique, self.ref.techniques, "technique",
-                                 (*here, "technique"))
+                self.add_unknown(
+                    step.technique, self.ref.techniques, "technique", (*here, "technique")
+                )
         if technique is not None and technique.uses_hold and step.hold_seconds is None:
             default = self.ref.limits["step_defaults"]["hold_seconds"]
             self.add(
@@ -173,12 +183,15 @@ class _Checker:
         if step.current_uA is not None:
             self.check_current(step.current_uA, (*here, "current_uA"), zone=zone)
         elif self.protocol.defaults.current_uA is not None:
-            self.check_current(self.protocol.defaults.current_uA, (*here, "current_uA"),
-                               zone=zone, inherited=True)
+            self.check_current(
+                self.protocol.defaults.current_uA, (*here, "current_uA"), zone=zone, inherited=True
+            )
         else:
-            self.add("missing-field",
-                     "no current: set defaults.current_uA or this step's current_uA",
-                     (*here, "current_uA"))
+            self.add(
+                "missing-field",
+                "no current: set defaults.current_uA or this step's current_uA",
+                (*here, "current_uA"),
+            )
         if step.frequency_hz is not None:
             self.check_frequency(step.frequency_hz, (*here, "frequency_hz"))
 
@@ -196,16 +209,18 @@ class _Checker:
                 (*here, extra[0]),
             )
 
-    def add_unknown(self, value: str, known: Iterable[str], what: str,
-                    path: Sequence[Hashable]) -> None:
+    def add_unknown(
+        self, value: str, known: Iterable[str], what: str, path: Sequence[Hashable]
+    ) -> None:
         known = list(known)
         message = f"unknown {what} {value!r}"
         hint = suggest(value, known)
         message += f"; did you mean {hint!r}?" if hint else f"; known: {', '.join(known)}"
         self.add("unknown-choice", message, path)
 
-    def check_current(self, current: float, path: Sequence[Hashable], *, zone,
-                      inherited: bool = False) -> None:
+    def check_current(
+        self, current: float, path: Sequence[Hashable], *, zone, inherited: bool = False
+    ) -> None:
         limits = self.ref.limits
         origin = " (from defaults.current_uA)" if inherited else ""
         ceiling = limits["microcurrent"]["max_current_uA"]
@@ -269,9 +284,16 @@ def check_files(paths: Iterable[str | Path]) -> dict[str, list[Finding]]:
         owner = owners.setdefault(protocol.id, key)
         if owner != key:
             line, column = protocol.locate(("id",))
-            findings.insert(0, make_finding(
-                "duplicate-id", f"the id {protocol.id!r} is already used by {owner}",
-                ("id",), file=key, line=line, column=column,
-            ))
+            findings.insert(
+                0,
+                make_finding(
+                    "duplicate-id",
+                    f"the id {protocol.id!r} is already used by {owner}",
+                    ("id",),
+                    file=key,
+                    line=line,
+                    column=column,
+                ),
+            )
         results[key] = findings
     return results

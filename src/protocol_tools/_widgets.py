@@ -1,7 +1,7 @@
 """Small ipywidgets views for the notebooks (they also run as Voilà apps).
 
-    >>> from protocol_tools import protocol_browser
-    >>> protocol_browser()  # doctest: +SKIP
+>>> from protocol_tools import protocol_browser
+>>> protocol_browser()  # doctest: +SKIP
 """
 
 from __future__ import annotations

@@ -104,7 +104,8 @@ def decode_text(raw: bytes) -> str:
                 return raw.decode(encoding)
             except UnicodeDecodeError as error:
                 raise YamlProblem(
-                    "file-unreadable", f"the file is not valid {encoding.upper()} text: {error.reason}"
+                    "file-unreadable",
+                    f"the file is not valid {encoding.upper()} text: {error.reason}",
                 ) from None
     try:
         text = raw.decode("utf-8")
@@ -156,7 +157,9 @@ def read_yaml_text(text: str, source: str = "<text>") -> YamlDocument:
     constructs or limits.
     """
     if len(text) > MAX_FILE_BYTES:
-        raise YamlProblem("file-unreadable", f"the text is longer than {MAX_FILE_BYTES:,} characters")
+        raise YamlProblem(
+            "file-unreadable", f"the text is longer than {MAX_FILE_BYTES:,} characters"
+        )
     document = YamlDocument(data=None, source=source)
     builder = _Builder(document)
     try:
@@ -244,8 +247,13 @@ def _tagged(tag: str, value: str) -> Any:
     if kind == "str":
         return value
     resolved = _implicit(value)
-    expected = {"int": int, "float": (int, float), "bool": bool, "null": type(None),
-                "timestamp": (dt.date, dt.datetime)}[kind]
+    expected = {
+        "int": int,
+        "float": (int, float),
+        "bool": bool,
+        "null": type(None),
+        "timestamp": (dt.date, dt.datetime),
+    }[kind]
     if kind == "float" and isinstance(resolved, int) and not isinstance(resolved, bool):
         return float(resolved)
     if kind in ("int", "float") and isinstance(resolved, bool):
@@ -296,8 +304,9 @@ class _Builder:
         if isinstance(event, yaml.DocumentStartEvent):
             self.documents += 1
             if self.documents > 1:
-                raise YamlProblem("yaml-syntax", "the file holds more than one YAML document",
-                                  *where)
+                raise YamlProblem(
+                    "yaml-syntax", "the file holds more than one YAML document", *where
+                )
         elif isinstance(event, yaml.ScalarEvent):
             self._check_tag(event.tag, where)
             if len(event.value) > MAX_SCALAR_CHARS:
@@ -310,8 +319,9 @@ class _Builder:
             try:
                 value = _scalar(event)
             except ValueError as error:
-                raise YamlProblem("yaml-syntax", f"cannot read this value: {error}", *where,
-                                  self._child_path()) from None
+                raise YamlProblem(
+                    "yaml-syntax", f"cannot read this value: {error}", *where, self._child_path()
+                ) from None
             is_plain_key = self._expects_key() and event.style in (None, "")
             if is_plain_key and event.value == "<<":
                 raise YamlProblem("yaml-unsafe", "merge keys (<<) are not supported", *where)
@@ -343,12 +353,15 @@ class _Builder:
 
     def _check_tag(self, tag: str | None, where: Location) -> None:
         if tag is not None and tag != "!" and tag not in _SAFE_TAGS:
-            raise YamlProblem("yaml-unsafe", f"the tag {tag!r} is not allowed here", *where,
-                              self._child_path())
+            raise YamlProblem(
+                "yaml-unsafe", f"the tag {tag!r} is not allowed here", *where, self._child_path()
+            )
 
     def _expects_key(self) -> bool:
-        return bool(self.stack) and isinstance(self.stack[-1].container, dict) and (
-            not self.stack[-1].has_key
+        return (
+            bool(self.stack)
+            and isinstance(self.stack[-1].container, dict)
+            and (not self.stack[-1].has_key)
         )
 
     def _child_path(self) -> Path_:
@@ -381,8 +394,12 @@ class _Builder:
             return
         if not frame.has_key:
             if isinstance(value, dict | list):  # an alias to a collection used as a key
-                raise YamlProblem("yaml-unsafe", "only plain text keys are allowed",
-                                  *(where or (None, None)), frame.path)
+                raise YamlProblem(
+                    "yaml-unsafe",
+                    "only plain text keys are allowed",
+                    *(where or (None, None)),
+                    frame.path,
+                )
             key = value if isinstance(value, str | int | bool) else str(value)
             if key in frame.container:
                 first = self.document.key_positions[(*frame.path, key)]
