@@ -78,6 +78,61 @@ def protocol_documents(draw):
     }
 
 # -- intakes (issue 3) begin
+import datetime as _dt  # noqa: E402 - kept inside this feature's region
+
+from protocol_tools._screening import screening_rules as _screening_rules  # noqa: E402
+
+INTAKE_SESSION = _dt.date(2026, 11, 23)
+
+
+def _intake_days_before(days: int) -> _dt.date:
+    return INTAKE_SESSION - _dt.timedelta(days=days)
+
+
+def _intake_list_ids(name: str) -> list[str]:
+    return _screening_rules().lists[name].ids
+
+
+@st.composite
+def intakes(draw):
+    """Complete, well-formed intake data (any mix of answers), session 2026-11-23."""
+    birth = _intake_days_before(draw(st.integers(min_value=16 * 365, max_value=90 * 365)))
+    age_days = (INTAKE_SESSION - birth).days
+    recent = st.one_of(
+        st.none(), st.integers(min_value=0, max_value=min(40, age_days)).map(_intake_days_before)
+    )
+    ids = {
+        name: draw(st.lists(st.sampled_from(_intake_list_ids(name)), max_size=3, unique=True))
+        for name in ("implanted_devices", "conditions", "skin_in_treatment_area")
+    }
+    data = {
+        "client": draw(st.from_regex(r"[A-Z]{1,3}-[0-9]{1,6}", fullmatch=True)),
+        "date": INTAKE_SESSION,
+        "birth_date": birth,
+        "last_retinoid_use": draw(recent),
+        "last_injectable": draw(recent),
+        **ids,
+    }
+    for name in ("pregnant", "breastfeeding", "seizure_disorder", "metal_in_face",
+                 "sensitive_skin", "jewelry", "braces"):
+        data[name] = draw(st.booleans())
+    return data
+
+
+# Values of the wrong type for each kind of intake answer.
+_not_bool = st.one_of(st.none(), st.integers(), st.floats(allow_nan=False), st.text(max_size=8),
+                      st.lists(st.booleans(), max_size=2))
+wrong_intake_values = {
+    "yes-no": _not_bool.filter(lambda v: v is not None),
+    "date": st.one_of(st.integers(), st.booleans(), st.floats(allow_nan=False),
+                      st.text(max_size=12).filter(lambda t: not t[:1].isdigit()),
+                      st.lists(st.integers(), max_size=2)),
+    "list": st.one_of(st.integers(), st.booleans(), st.text(min_size=1, max_size=12),
+                      st.lists(st.one_of(st.integers(), st.text(max_size=5).map(lambda t: t + "?")),
+                               min_size=1, max_size=3)),
+    "code": st.one_of(st.integers(), st.booleans(), st.lists(st.text(), max_size=2),
+                      st.text(max_size=30).filter(lambda t: not any(c.isdigit() for c in t))),
+}
 # -- intakes (issue 3) end
 # -- intakes (issue 3) end
 

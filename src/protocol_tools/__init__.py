@@ -73,6 +73,7 @@ __all__ = [
 # Each feature adds its public names here (and to _LAZY above) as it lands.
 __all__ += [
     # screening (issue 3) begin
+    "OUTCOMES",
     # guided session (issue 4) end
     # session sheets (issue 5) begin
     # screening (issue 3) end
@@ -91,6 +92,16 @@ _LAZY = {
     "protocol_browser": "._widgets",
     "validation_report": "._widgets",
     # screening (issue 3) begin
+    "OUTCOMES": "._screening",
+    "Intake": "._screening",
+    "IntakeForm": "._intake_form",
+    "ScreeningResult": "._screening",
+    "load_intake": "._screening",
+    "outcome_legend": "._intake_form",
+    "parse_intake": "._screening",
+    "practice_quiz": "._intake_form",
+    "screen": "._screening",
+    "screening_questions": "._screening",
     # screening (issue 3) end
     # guided session (issue 4) begin
     # guided session (issue 4) end

@@ -214,6 +214,7 @@ def build_parser(*, with_features: bool = True) -> argparse.ArgumentParser:
 # ``register(commands)`` function taking the sub-parsers object.
 _FEATURE_MODULES: tuple[str, ...] = (
     # screening (issue 3)
+    "_screening",
     # session sheets (issue 5)
     # designer (issue 6)
 )
