@@ -76,6 +76,8 @@ __all__ += [
     "OUTCOMES",
     # guided session (issue 4) end
     # session sheets (issue 5) begin
+    "AppointmentsError",
+    "DayResult",
     # screening (issue 3) end
     # guided session (issue 4) begin
     # session sheets (issue 5) end
@@ -106,6 +108,15 @@ _LAZY = {
     # guided session (issue 4) begin
     # guided session (issue 4) end
     # session sheets (issue 5) begin
+    "AppointmentsError": "._errors",
+    "DayResult": "._sheets",
+    "RowProblem": "._sheets",
+    "make_day_sheets": "._sheets",
+    "session_sheet": "._sheets",
+    "sheet_maker": "._sheet_widgets",
+    "sheet_png_pages": "._sheets",
+    "sheet_to_pdf": "._sheets",
+    "write_sheet_pdf": "._sheets",
     # session sheets (issue 5) end
     # designer (issue 6) begin
     # designer (issue 6) end

@@ -216,6 +216,7 @@ _FEATURE_MODULES: tuple[str, ...] = (
     # screening (issue 3)
     "_screening",
     # session sheets (issue 5)
+    "_sheets",
     # designer (issue 6)
 )
 

@@ -1,0 +1,280 @@
+"""The session-sheet maker for notebook 04 (also a Voilà app for the front desk).
+
+    >>> from protocol_tools import sheet_maker
+    >>> sheet_maker()  # doctest: +SKIP
+
+Two tabs: one client (protocol, client code, optional name, optional intake,
+preview, save) and a day's appointments (a CSV, one PDF a row plus the day). The
+preview is PNG pages from the same typst template as the PDF, so what you see is
+what prints. Every control has a visible label; messages say what went wrong in
+words, never a traceback.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import html
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import ipywidgets as widgets
+
+from ._data import data_dir
+from ._errors import ProtocolToolsError
+from ._loading import Library, load_library
+from ._sheets import make_day_sheets, session_sheet, sheet_png_pages, sheet_to_pdf
+
+__all__ = ["SheetMaker", "sheet_maker"]
+
+_WIDE = widgets.Layout(width="30rem")
+_LABEL = {"description_width": "10rem"}
+NO_INTAKE = "(none: print the screening questions)"
+UPLOADED = "(the uploaded file)"
+
+
+def _text(description: str, placeholder: str = "", value: str = "") -> widgets.Text:
+    return widgets.Text(
+        value=value, description=description, placeholder=placeholder, style=_LABEL, layout=_WIDE
+    )
+
+
+def _message(kind: str, text: str) -> str:
+    # The message's kind is written as a word, never shown by colour alone.
+    colour = {"Error": "#8a1c1c", "Done": "#1d5e20", "Note": "#1b1f24"}[kind]
+    return (
+        f'<div role="status" style="color:{colour}"><strong>{kind}:</strong> '
+        f"{html.escape(text).replace(chr(10), '<br>')}</div>"
+    )
+
+
+def _download_link(pdf: bytes, name: str) -> str:
+    # In Voilà the file is written on the server; the link hands the same bytes
+    # to the browser so the front desk can print it on their own machine.
+    data = base64.b64encode(pdf).decode("ascii")
+    return (
+        f'<a download="{html.escape(name, quote=True)}" href="data:application/pdf;base64,'
+        f'{data}">Download {html.escape(name)}</a>'
+    )
+
+
+def _uploaded(upload: widgets.FileUpload) -> tuple[str, bytes] | None:
+    values = upload.value
+    if not values:
+        return None
+    item = values[0]
+    return str(item["name"]), bytes(item["content"])
+
+
+class SheetMaker(widgets.Tab):
+    """Make one client's sheet, or a whole day's, and preview before saving."""
+
+    def __init__(self, library: Library, out_dir: str | Path = "sheets") -> None:
+        from ._screening import practice_clients
+
+        self.library = library
+        self.practice = practice_clients()
+        self.protocol = widgets.Dropdown(
+            options=[(f"{p.name} — {p.id}", p.id) for p in library.values()],
+            description="Protocol",
+            style=_LABEL,
+            layout=_WIDE,
+        )
+        self.client = _text("Client code", "e.g. C-0042 (from the intake when empty)")
+        self.client_name = _text("Client name", "optional: printed only when filled in")
+        self.intake = widgets.Dropdown(
+            options=[NO_INTAKE, UPLOADED, *self.practice],
+            value=NO_INTAKE,
+            description="Intake",
+            style=_LABEL,
+            layout=_WIDE,
+        )
+        self.intake_upload = widgets.FileUpload(
+            accept=".yaml,.yml",
+            multiple=False,
+            description="Upload an intake",
+            layout=widgets.Layout(width="14rem"),
+        )
+        self.date = widgets.DatePicker(
+            description="Session date", value=dt.date.today(), style=_LABEL
+        )
+        self.paper = widgets.ToggleButtons(
+            options=[("A4", "a4"), ("US Letter", "letter")],
+            description="Paper",
+            style=_LABEL,
+            tooltips=["A4 paper", "US Letter paper"],
+        )
+        self.clinic = _text("Clinic", "from data/sheet.yaml when empty")
+        self.practitioner = _text("Practitioner", "from data/sheet.yaml when empty")
+        self.preview_button = widgets.Button(
+            description="Preview", icon="eye", tooltip="Show the sheet as it will print"
+        )
+        self.save_name = _text("Save as", value="session-sheet.pdf")
+        self.out_dir = _text("Folder", value=str(out_dir))
+        self.save_button = widgets.Button(
+            description="Save PDF", icon="save", button_style="primary", tooltip="Write the PDF"
+        )
+        self.status = widgets.HTML()
+        self.pages = widgets.VBox()
+        for control in (self.preview_button, self.save_button):
+            control.layout = widgets.Layout(width="10rem")
+        self.preview_button.on_click(lambda _: self.preview())
+        self.save_button.on_click(lambda _: self.save())
+        one = widgets.VBox(
+            [
+                widgets.HTML(
+                    "<p>Pick the protocol and the client. The sheet carries the client "
+                    "code; the name is printed only if you type one.</p>"
+                ),
+                self.protocol,
+                self.client,
+                self.client_name,
+                widgets.HBox([self.intake, self.intake_upload]),
+                self.date,
+                self.paper,
+                self.clinic,
+                self.practitioner,
+                widgets.HBox([self.preview_button]),
+                widgets.HBox([self.save_name, self.save_button]),
+                self.out_dir,
+                self.status,
+                self.pages,
+            ]
+        )
+
+        sample = data_dir() / "sample_appointments.csv"
+        self.day_file = _text("Appointments file", value=str(sample))
+        self.day_upload = widgets.FileUpload(
+            accept=".csv",
+            multiple=False,
+            description="Upload a CSV",
+            layout=widgets.Layout(width="14rem"),
+        )
+        self.day_intakes = _text("Intake folder", value=str(data_dir()))
+        self.day_out = _text("Folder", value=str(Path(out_dir) / "day"))
+        self.day_button = widgets.Button(
+            description="Make the day's sheets",
+            icon="print",
+            button_style="primary",
+            layout=widgets.Layout(width="14rem"),
+        )
+        self.day_status = widgets.HTML()
+        self.day_button.on_click(lambda _: self.make_day())
+        day = widgets.VBox(
+            [
+                widgets.HTML(
+                    "<p>A CSV with the columns <code>date, time, client, protocol, "
+                    "intake</code> (intake optional) gives one PDF per row and one "
+                    "combined PDF for the day, in time order. A bad row is reported by "
+                    "its row number; the others are still made.</p>"
+                ),
+                widgets.HBox([self.day_file, self.day_upload]),
+                self.day_intakes,
+                self.day_out,
+                self.day_button,
+                self.day_status,
+            ]
+        )
+        super().__init__(children=[one, day])
+        self.set_title(0, "One client")
+        self.set_title(1, "A day's appointments")
+
+    # -- one client -------------------------------------------------------------
+    def _screening(self) -> Any:
+        from ._screening import screen
+
+        choice = self.intake.value
+        if choice == NO_INTAKE:
+            return None
+        if choice == UPLOADED:
+            upload = _uploaded(self.intake_upload)
+            if upload is None:
+                raise ProtocolToolsError("no intake uploaded yet: use “Upload an intake”")
+            with tempfile.TemporaryDirectory() as folder:
+                path = Path(folder) / Path(upload[0]).name
+                path.write_bytes(upload[1])
+                return screen(path)
+        return screen(self.practice[choice])
+
+    def _sheet(self) -> dict[str, Any]:
+        protocol = self.library[self.protocol.value]
+        return session_sheet(
+            protocol,
+            screening=self._screening(),
+            date=self.date.value,
+            client=self.client.value.strip() or None,
+            client_name=self.client_name.value.strip() or None,
+            clinic=self.clinic.value.strip() or None,
+            practitioner=self.practitioner.value.strip() or None,
+        )
+
+    def preview(self) -> list[bytes]:
+        """Show the sheet's pages; returns the PNG pages shown."""
+        try:
+            pages = sheet_png_pages([self._sheet()], paper=self.paper.value, ppi=80)
+        except ProtocolToolsError as error:
+            self.status.value = _message("Error", str(error))
+            return []
+        self.pages.children = [
+            widgets.Image(
+                value=page,
+                format="png",
+                layout=widgets.Layout(width="44rem", border="1px solid #8a9099", margin="0.5rem 0"),
+            )
+            for page in pages
+        ]
+        self.status.value = _message("Note", f"{len(pages)} page{'s' if len(pages) > 1 else ''}")
+        return pages
+
+    def save(self) -> Path | None:
+        """Write the PDF into the folder; returns its path (None on error)."""
+        from ._atomic import atomic_write_bytes
+
+        name = Path(self.save_name.value.strip() or "session-sheet.pdf").name
+        if not name.lower().endswith(".pdf"):
+            name += ".pdf"
+        target = Path(self.out_dir.value.strip() or ".") / name
+        try:
+            pdf = sheet_to_pdf([self._sheet()], paper=self.paper.value)
+            atomic_write_bytes(target, pdf)
+        except ProtocolToolsError as error:
+            self.status.value = _message("Error", str(error))
+            return None
+        self.status.value = _message("Done", f"saved {target}") + _download_link(pdf, name)
+        return target
+
+    # -- a day ---------------------------------------------------------------------
+    def make_day(self) -> Any:
+        """Make the day's sheets; returns the DayResult (None on error)."""
+        try:
+            with tempfile.TemporaryDirectory() as folder:
+                upload = _uploaded(self.day_upload)
+                if upload is not None:
+                    source = Path(folder) / "appointments.csv"
+                    source.write_bytes(upload[1])
+                else:
+                    source = Path(self.day_file.value.strip())
+                result = make_day_sheets(
+                    source,
+                    self.day_out.value.strip() or "sheets",
+                    paper=self.paper.value,
+                    intake_dir=self.day_intakes.value.strip() or None,
+                    clinic=self.clinic.value.strip() or None,
+                    practitioner=self.practitioner.value.strip() or None,
+                )
+        except ProtocolToolsError as error:
+            self.day_status.value = _message("Error", str(error))
+            return None
+        lines = [f"{len(result.sheets)} sheet(s) written to {self.day_out.value}"]
+        lines += [f"wrote {path.name}" for path in result.sheets + result.combined]
+        text = _message("Done", "\n".join(lines))
+        if result.problems:
+            text += _message("Error", "\n".join(str(problem) for problem in result.problems))
+        self.day_status.value = text
+        return result
+
+
+def sheet_maker(folder: str | Path | None = None, out_dir: str | Path = "sheets") -> SheetMaker:
+    """The sheet maker for the library in ``folder`` (default: protocols/)."""
+    return SheetMaker(load_library(folder), out_dir=out_dir)

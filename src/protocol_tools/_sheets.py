@@ -1,0 +1,789 @@
+"""Printable session sheets: one page to work from beside the couch, then to file.
+
+    >>> from protocol_tools import load_protocol, session_sheet, write_sheet_pdf
+    >>> protocol = load_protocol("protocols/signature-lift-15.yaml")      # doctest: +SKIP
+    >>> sheet = session_sheet(protocol, client="C-0042", date="2026-03-02")  # doctest: +SKIP
+    >>> write_sheet_pdf("C-0042.pdf", [sheet], paper="letter")           # doctest: +SKIP
+    >>> pages = sheet_png_pages([sheet], ppi=60)    # the notebook's preview  # doctest: +SKIP
+    >>> make_day_sheets("appointments.csv", "out/")  # one PDF a row + the day  # doctest: +SKIP
+
+From a terminal::
+
+    $ protocol-tools sheet signature-lift-15 --intake client.yaml -o C-0042.pdf
+    $ protocol-tools sheets data/sample_appointments.csv -o sheets/
+
+Why Typst rather than WeasyPrint: the ``typst`` wheel from PyPI is self-contained
+(no Pango, Cairo or GTK runtime to install, so it works the same on Linux, macOS
+and Windows), lays out a page in about 20 ms, bundles fonts, and reads the sheet's
+data as JSON. Every client and protocol string reaches the template as a JSON
+value and is only ever placed as text, so nothing a user types (``<script>``,
+``#set page(...)``, ``$``, ``\\``) can be read as markup; an HTML pipeline would
+depend on escaping every string correctly. One template
+(``templates/session_sheet.typ``) gives the PDF and the PNG pages the notebook
+shows, so the preview is the printout. WeasyPrint would have shared HTML/CSS with
+the notebook, but needs system libraries and is several times slower per page.
+
+The sheet's data is one JSON-ready dict built from ``Protocol.timeline()`` (the
+steps), the screening result (or the screening questions, to tick by hand),
+``data/session_care.yaml`` (prep checklist, aftercare, next visit),
+``data/sheet.yaml`` (clinic defaults) and the face map of ``_facemap``.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ._atomic import atomic_write_bytes
+from ._data import data_dir, load_data_file, reference
+from ._errors import AppointmentsError, ExportError, ProtocolToolsError
+from ._glyphs import font_coverage
+
+if TYPE_CHECKING:
+    import argparse
+
+    from ._model import Protocol
+
+__all__ = [
+    "PAPERS",
+    "DayResult",
+    "RowProblem",
+    "make_day_sheets",
+    "register",
+    "render_sheets",
+    "session_sheet",
+    "sheet_defaults",
+    "sheet_png_pages",
+    "sheet_to_pdf",
+    "write_sheet_pdf",
+]
+
+TEMPLATE = Path(__file__).parent / "templates" / "session_sheet.typ"
+
+# The user's words for the paper, and typst's.
+PAPERS = {"a4": "a4", "letter": "us-letter"}
+
+# Engineering limits, not facts: a name longer than this is cut (with "…") so it
+# cannot push the header off the page; an appointments file beyond these is a
+# mistake, not a day's work.
+MAX_NAME_CHARS = 120
+MAX_CODE_CHARS = 40
+MAX_FIELD_CHARS = 300
+UNBROKEN_RUN = 12
+MAX_APPOINTMENT_BYTES = 1_000_000
+MAX_APPOINTMENT_ROWS = 500
+
+_WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_SIDES = {"left": "client's left", "right": "client's right", "both": "both sides"}
+_SIDE_CELLS = {"left": "left", "right": "right", "both": "both"}
+_KIND_LABELS = {"prep": "prep", "closing": "end"}
+STEP_LABELS = (
+    "#",
+    "Zone",
+    "Client's side",
+    "Technique",
+    "Direction",
+    "Passes",
+    "Time",
+    "Set µA",
+    "Done",
+    "µA used",
+    "Comfort",
+)
+
+
+# -- defaults and text helpers ---------------------------------------------------
+
+
+@cache
+def _data_file(name: str, folder: Path, mtime_ns: int) -> dict[str, Any]:
+    del folder, mtime_ns  # the cache key only: an edited file is read again
+    data = load_data_file(name)
+    return data if isinstance(data, dict) else {}
+
+
+def _mapping(name: str) -> dict[str, Any]:
+    """A data file that holds a mapping, read once per change of the file."""
+    path = data_dir() / name
+    try:
+        mtime = path.stat().st_mtime_ns
+    except OSError:
+        mtime = -1  # load_data_file reports the missing file
+    return _data_file(name, data_dir(), mtime)
+
+
+def sheet_defaults() -> dict[str, Any]:
+    """``data/sheet.yaml``: paper, clinic, practitioner and fonts when not given."""
+    data = _mapping("sheet.yaml")
+    paper = str(data.get("paper") or "a4").lower()
+    return {
+        "paper": paper if paper in PAPERS else "a4",
+        "clinic": str(data.get("clinic") or ""),
+        "practitioner": str(data.get("practitioner") or ""),
+        "fonts": [str(name) for name in data.get("fonts") or ["DejaVu Sans", "Libertinus Serif"]],
+    }
+
+
+def _cut(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _breakable(text: str) -> str:
+    # A zero-width space inside very long unbroken runs (a pasted code, a name
+    # without spaces) lets the line wrap inside its column instead of running
+    # off the page.
+    return re.sub(rf"(\S{{{UNBROKEN_RUN}}})(?=\S)", "\\1\u200b", text)
+
+
+def clean_text(value: object, limit: int = MAX_FIELD_CHARS) -> str:
+    """A user string made safe for paper: printable glyphs, bounded, wrappable."""
+    text = " ".join(str(value).split()) if value is not None else ""
+    return _breakable(font_coverage().printable(_cut(text, limit)))
+
+
+def long_date(day: dt.date) -> str:
+    """``Mon 2 Mar 2026``: unambiguous on paper whatever the locale."""
+    return f"{_WEEKDAYS[day.weekday()]} {day.day} {_MONTHS[day.month - 1]} {day.year}"
+
+
+def _as_date(value: dt.date | str | None, what: str) -> dt.date | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise ExportError(f"{what}: {value!r} is not a date like 2026-03-02") from None
+
+
+def _number(value: float | None, unit: str = "") -> str:
+    if value is None:
+        return ""
+    text = f"{value:g}" if value != int(value) else str(int(value))
+    return f"{text}{unit}"
+
+
+# -- the sheet's data ----------------------------------------------------------------
+
+
+def _screening_dict(screening: Any) -> dict[str, Any] | None:
+    if screening is None:
+        return None
+    if isinstance(screening, Mapping):
+        return dict(screening)
+    data = screening.to_dict()
+    wait_text = getattr(screening, "wait_text", "")
+    if wait_text:
+        data["wait_text"] = wait_text
+    return data
+
+
+def _outcome_words(outcome: str) -> tuple[str, str, str]:
+    from ._screening import OUTCOMES
+
+    shown = OUTCOMES.get(outcome, {"icon": "", "title": outcome, "explain": ""})
+    return clean_text(shown["icon"]), clean_text(shown["title"]), clean_text(shown["explain"])
+
+
+def _screening_block(result: dict[str, Any] | None) -> dict[str, Any]:
+    if result is None:
+        from ._screening import screening_questions
+
+        questions = []
+        for question in screening_questions():
+            icon, title, _ = _outcome_words(question["outcome"])
+            questions.append(
+                {"question": clean_text(question["question"]), "if_yes": f"{icon} {title}".strip()}
+            )
+        from ._screening import OUTCOMES
+
+        return {
+            "mode": "questions",
+            "instructions": "No intake form was given: ask the screening questions overleaf, "
+            "then tick the outcome. The strongest outcome a Yes leads to decides.",
+            "outcomes": [" ".join(_outcome_words(outcome)[:2]).strip() for outcome in OUTCOMES],
+            "questions_note": "Ask every question on the day of the session and tick Yes or No.",
+            "questions": questions,
+        }
+    icon, title, explain = _outcome_words(str(result.get("outcome", "")))
+    reasons = []
+    for reason in result.get("reasons") or []:
+        r_icon, r_title, _ = _outcome_words(str(reason.get("outcome", "")))
+        reasons.append(
+            {
+                "label": f"{r_icon} {r_title}".strip(),
+                "reason": clean_text(reason.get("reason", "")),
+                "question": clean_text(reason.get("question", "")),
+                "source": clean_text(reason.get("source", "")),
+            }
+        )
+    adjustments = [
+        clean_text(item.get("text", item) if isinstance(item, Mapping) else item)
+        for item in result.get("adjustments") or []
+    ]
+    earliest = _as_date(result.get("earliest_date"), "earliest_date")
+    wait = result.get("wait_text") or ""
+    intake_date = _as_date(result.get("date"), "screening date")
+    return {
+        "mode": "result",
+        "outcome": str(result.get("outcome", "")),
+        "icon": icon,
+        "title": title,
+        "explain": explain,
+        "reasons": reasons,
+        "adjustments": adjustments,
+        "earliest_date": clean_text(wait)
+        if wait and not earliest
+        else (long_date(earliest) if earliest else None),
+        "intake_date": long_date(intake_date) if intake_date else None,
+    }
+
+
+def _steps(protocol: Protocol) -> tuple[list[dict[str, Any]], list[tuple[str, str, str]], str]:
+    """The table rows, the face map's numbers and the map's description."""
+    techniques = reference().techniques
+    rows: list[dict[str, Any]] = []
+    numbers: dict[tuple[str, str], list[str]] = {}
+    order = 0
+    for entry in protocol.timeline():
+        seconds = _number(entry.seconds, " s")
+        if entry.kind != "treatment" or not entry.zone:
+            action = entry.action or entry.zone_name or entry.kind
+            rows.append(
+                {
+                    "kind": entry.kind,
+                    "order": _KIND_LABELS.get(entry.kind, entry.kind),
+                    "action": clean_text(action),
+                    "seconds": seconds,
+                }
+            )
+            continue
+        order += 1
+        technique = techniques.get(entry.technique or "")
+        technique_text = technique.name if technique else (entry.technique or "")
+        if entry.hold_seconds:
+            technique_text += f", {_number(entry.hold_seconds, ' s')}"
+        direction = entry.direction or ""
+        if entry.rewet_gel:
+            direction = "Mist the gel first. " + direction
+        rows.append(
+            {
+                "kind": "treatment",
+                "order": str(order),
+                "zone": clean_text(entry.zone_name),
+                "side": _SIDE_CELLS.get(entry.side or "", entry.side or ""),
+                "technique": clean_text(technique_text),
+                "direction": clean_text(direction),
+                "passes": _number(entry.passes),
+                "seconds": seconds,
+                "current": _number(entry.current_uA),
+            }
+        )
+        halves = ("right", "left") if entry.side in (None, "both") else (entry.side,)
+        for half in halves:
+            numbers.setdefault((entry.zone, half), []).append(str(order))
+    numbered = [(",".join(n), zone, half) for (zone, half), n in numbers.items()]
+    zones = reference().zones
+    described = "; ".join(
+        f"{label}: {zones[zone].name if zone in zones else zone} ({_SIDES[half]})"
+        for label, zone, half in numbered
+    )
+    return rows, numbered, described
+
+
+def session_sheet(
+    protocol: Protocol,
+    *,
+    screening: Any = None,
+    date: dt.date | str | None = None,
+    client: str | None = None,
+    client_name: str | None = None,
+    clinic: str | None = None,
+    practitioner: str | None = None,
+) -> dict[str, Any]:
+    """The data of one session sheet, ready for :func:`render_sheets` (plain JSON).
+
+    ``screening``: a screening result (``screen(intake)``) or its ``to_dict()``;
+    without one the sheet prints the screening questions as tick boxes. ``date`` and
+    ``client`` default to the screening's, then to today and a blank line. The
+    client's name appears only when ``client_name`` is given.
+    """
+    from ._facemap import face_map_svg
+
+    defaults = sheet_defaults()
+    result = _screening_dict(screening)
+    day = _as_date(date, "date") or _as_date((result or {}).get("date"), "screening date")
+    day = day or dt.date.today()
+    code = client if client not in (None, "") else (result or {}).get("client") or ""
+    care = _mapping("session_care.yaml")
+    rows, numbered, described = _steps(protocol)
+
+    window = care.get("aftercare", {}).get("window_hours", {})
+    low_h, high_h = int(window.get("min", 24)), int(window.get("max", 48))
+    items = list(care.get("aftercare", {}).get("items") or [])
+    if protocol.setting == "home":
+        items += list(care.get("aftercare", {}).get("home_device_items") or [])
+    weeks = care.get("next_visit", {}).get("weeks", {})
+    low_w, high_w = int(weeks.get("min", 4)), int(weeks.get("max", 6))
+    first_visit = day + dt.timedelta(weeks=low_w)
+    last_visit = day + dt.timedelta(weeks=high_w)
+
+    code_text = clean_text(code, MAX_CODE_CHARS)
+    protocol_line = clean_text(f"{protocol.name} {protocol.version}")
+    return {
+        "header": {
+            "clinic": clean_text(
+                clinic if clinic is not None else defaults["clinic"], MAX_NAME_CHARS
+            ),
+            "practitioner": clean_text(
+                practitioner if practitioner is not None else defaults["practitioner"],
+                MAX_NAME_CHARS,
+            ),
+            "client": code_text,
+            "client_name": clean_text(client_name, MAX_NAME_CHARS) if client_name else None,
+            "date": day.isoformat(),
+            "date_long": long_date(day),
+            "protocol": {
+                "name": clean_text(protocol.name),
+                "id": clean_text(protocol.id),
+                "version": clean_text(protocol.version),
+                "setting": protocol.setting,
+            },
+            "device_time": _minutes(protocol.device_seconds),
+            "session_time": _minutes(protocol.total_seconds),
+            "steps_count": len(protocol.steps),
+        },
+        "footer": {
+            "client": code_text or "client: ____",
+            "protocol": protocol_line,
+            "date": day.isoformat(),
+        },
+        "screening": _screening_block(result),
+        "prep": [clean_text(item.get("text", "")) for item in care.get("prep_checklist") or []],
+        "steps": rows,
+        "step_labels": list(STEP_LABELS),
+        "steps_note": "Tick Done as you finish each step; write the current you really "
+        "used and how the client felt (comfortable, tingling, twitching, too strong).",
+        "face_map": face_map_svg(numbered=numbered, title="Zones numbered in treatment order"),
+        "face_map_alt": "Face map, zones numbered in treatment order: " + described,
+        "aftercare": {
+            "window": f"next {low_h}–{high_h} hours",
+            "until": f"Until {long_date(day + dt.timedelta(hours=high_h))} "
+            f"(at least until {long_date(day + dt.timedelta(hours=low_h))}):",
+            "items": [clean_text(item) for item in items],
+        },
+        "next_visit": {
+            "window": f"Between {long_date(first_visit)} and {long_date(last_visit)}",
+            "note": f"{low_w}–{high_w} weeks after this session; results fade without maintenance.",
+            "first": first_visit.isoformat(),
+            "last": last_visit.isoformat(),
+        },
+    }
+
+
+def _minutes(seconds: float) -> str:
+    whole = round(seconds)
+    return f"{whole // 60}:{whole % 60:02d} min"
+
+
+# -- rendering -------------------------------------------------------------------
+
+
+def _document(sheets: Sequence[Mapping[str, Any]], paper: str | None) -> str:
+    defaults = sheet_defaults()
+    paper = (paper or defaults["paper"]).lower()
+    if paper not in PAPERS:
+        raise ExportError(f"paper: {paper!r} is not one of {', '.join(PAPERS)}")
+    if not sheets:
+        raise ExportError("no sheet to print")
+    first = sheets[0]["header"]
+    title = "Session sheet " + first["client"] + " " + first["date"]
+    if len(sheets) > 1:
+        title = f"Session sheets, {len(sheets)} clients, {first['date']}"
+    return json.dumps(
+        {
+            "paper": PAPERS[paper],
+            "fonts": defaults["fonts"],
+            "title": title,
+            "author": first["clinic"] or "protocol-tools",
+            "sheets": list(sheets),
+        },
+        ensure_ascii=False,
+    )
+
+
+def render_sheets(
+    sheets: Sequence[Mapping[str, Any]],
+    *,
+    paper: str | None = None,
+    format: str = "pdf",
+    ppi: float | None = None,
+) -> bytes | list[bytes]:
+    """Lay out sheets with the one template: PDF bytes, or a list of PNG/SVG pages."""
+    import typst
+
+    payload = _document(sheets, paper)
+    try:
+        output = typst.compile(str(TEMPLATE), format=format, ppi=ppi, sys_inputs={"data": payload})
+    except (typst.TypstError, RuntimeError) as error:
+        raise ExportError(f"the sheet could not be laid out: {error}") from None
+    if format == "pdf":
+        return output
+    return output if isinstance(output, list) else [output]
+
+
+def sheet_to_pdf(sheets: Sequence[Mapping[str, Any]], *, paper: str | None = None) -> bytes:
+    """The sheets as one PDF (each sheet starts on a new page)."""
+    pdf = render_sheets(sheets, paper=paper, format="pdf")
+    assert isinstance(pdf, bytes)
+    return pdf
+
+
+def sheet_png_pages(
+    sheets: Sequence[Mapping[str, Any]], *, paper: str | None = None, ppi: float = 80
+) -> list[bytes]:
+    """The sheets as PNG pages: the preview is the printout, from the same template."""
+    pages = render_sheets(sheets, paper=paper, format="png", ppi=ppi)
+    assert isinstance(pages, list)
+    return pages
+
+
+def write_sheet_pdf(
+    path: str | Path, sheets: Sequence[Mapping[str, Any]], *, paper: str | None = None
+) -> Path:
+    """Render and write atomically: a failure never leaves half a PDF at ``path``."""
+    pdf = sheet_to_pdf(sheets, paper=paper)
+    atomic_write_bytes(path, pdf)
+    return Path(path)
+
+
+# -- a day's appointments ------------------------------------------------------------
+
+REQUIRED_COLUMNS = ("date", "time", "client", "protocol")
+OPTIONAL_COLUMNS = ("intake",)
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    """A row of the appointments file that gave no sheet, and why."""
+
+    row: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"row {self.row}: {self.message}"
+
+
+@dataclass
+class DayResult:
+    """What :func:`make_day_sheets` wrote, and the rows it could not use."""
+
+    sheets: list[Path] = field(default_factory=list)
+    combined: list[Path] = field(default_factory=list)
+    problems: list[RowProblem] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class _Appointment:
+    row: int
+    date: dt.date
+    time: dt.time
+    client: str
+    protocol: str
+    intake: Path | None
+
+
+def _read_appointments(path: Path, intake_dir: Path) -> tuple[list[_Appointment], list[RowProblem]]:
+    try:
+        size = path.stat().st_size
+        if size > MAX_APPOINTMENT_BYTES:
+            raise AppointmentsError(
+                f"{path}: {size} bytes is too large for a day's appointments "
+                f"(limit {MAX_APPOINTMENT_BYTES})"
+            )
+        text = path.read_bytes().decode("utf-8-sig")
+    except OSError as error:
+        raise AppointmentsError(f"{path}: cannot read it ({error.strerror})") from None
+    except UnicodeDecodeError:
+        raise AppointmentsError(f"{path}: not UTF-8 text; save the CSV as UTF-8") from None
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = next(reader, None)
+    except csv.Error as error:
+        raise AppointmentsError(f"{path} row 1: {error}") from None
+    if header is None:
+        raise AppointmentsError(
+            f"{path}: empty; the first row names the columns "
+            f"({', '.join(REQUIRED_COLUMNS + OPTIONAL_COLUMNS)})"
+        )
+    columns = [name.strip().lower() for name in header]
+    missing = [name for name in REQUIRED_COLUMNS if name not in columns]
+    if missing:
+        raise AppointmentsError(
+            f"{path} row 1: missing column{'s' if len(missing) > 1 else ''} "
+            f"{', '.join(missing)} (the header must name {', '.join(REQUIRED_COLUMNS)}; "
+            "intake is optional)"
+        )
+    appointments: list[_Appointment] = []
+    problems: list[RowProblem] = []
+    row_number = 1
+    while True:
+        try:
+            values = next(reader, None)
+        except csv.Error as error:
+            problems.append(RowProblem(reader.line_num, f"cannot be read as CSV ({error})"))
+            break
+        if values is None:
+            break
+        row_number += 1
+        if not any(value.strip() for value in values):
+            continue
+        if len(appointments) + len(problems) >= MAX_APPOINTMENT_ROWS:
+            raise AppointmentsError(
+                f"{path}: more than {MAX_APPOINTMENT_ROWS} appointments; split the file"
+            )
+        cells = {
+            name: (values[i].strip() if i < len(values) else "") for i, name in enumerate(columns)
+        }
+        try:
+            appointments.append(_appointment(row_number, cells, intake_dir))
+        except ValueError as error:
+            problems.append(RowProblem(row_number, str(error)))
+    return appointments, problems
+
+
+def _appointment(row: int, cells: dict[str, str], folder: Path) -> _Appointment:
+    for name in REQUIRED_COLUMNS:
+        if not cells.get(name):
+            raise ValueError(f"{name} is empty")
+    try:
+        day = dt.date.fromisoformat(cells["date"])
+    except ValueError:
+        raise ValueError(f"date {cells['date']!r} is not a date like 2026-03-02") from None
+    match = re.fullmatch(r"(\d{1,2}):(\d{2})", cells["time"])
+    if not match or int(match[1]) > 23 or int(match[2]) > 59:
+        raise ValueError(f"time {cells['time']!r} is not a time like 09:30") from None
+    client = cells["client"]
+    if len(client) > MAX_CODE_CHARS:
+        raise ValueError(f"client {client[:20]!r}… is longer than {MAX_CODE_CHARS} characters")
+    intake = cells.get("intake") or ""
+    return _Appointment(
+        row=row,
+        date=day,
+        time=dt.time(int(match[1]), int(match[2])),
+        client=client,
+        protocol=cells["protocol"],
+        intake=(folder / intake) if intake else None,
+    )
+
+
+def _safe_name(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9-]+", "-", text).strip("-")[:40] or "client"
+
+
+def _appointment_sheet(
+    appointment: _Appointment,
+    library: str | Path | None,
+    clinic: str | None,
+    practitioner: str | None,
+) -> dict[str, Any]:
+    from ._loading import resolve_protocol
+
+    protocol = resolve_protocol(appointment.protocol, library)
+    screening = None
+    if appointment.intake is not None:
+        if not appointment.intake.is_file():
+            raise ExportError(f"intake file {appointment.intake} not found")
+        from ._screening import screen
+
+        screening = screen(appointment.intake)
+        if screening.client != appointment.client:
+            raise ExportError(
+                f"the intake {appointment.intake.name} is for client {screening.client}, "
+                f"not {appointment.client}"
+            )
+    return session_sheet(
+        protocol,
+        screening=screening,
+        date=appointment.date,
+        client=appointment.client,
+        clinic=clinic,
+        practitioner=practitioner,
+    )
+
+
+def make_day_sheets(
+    appointments: str | Path,
+    out_dir: str | Path,
+    *,
+    paper: str | None = None,
+    library: str | Path | None = None,
+    clinic: str | None = None,
+    practitioner: str | None = None,
+    intake_dir: str | Path | None = None,
+) -> DayResult:
+    """One PDF per appointment plus one combined PDF per day, in time order.
+
+    A bad row (unknown protocol, missing intake, a date that is not a date) is
+    reported by its row number in the file (the header is row 1) and the other
+    rows are still produced. Raises AppointmentsError only when the file as a
+    whole cannot be used. Intake paths are relative to ``intake_dir`` (default:
+    the appointments file's folder).
+    """
+    path = Path(appointments)
+    out = Path(out_dir)
+    rows, problems = _read_appointments(path, Path(intake_dir) if intake_dir else path.parent)
+    result = DayResult(problems=list(problems))
+    made: list[tuple[_Appointment, dict[str, Any]]] = []
+    used_names: set[str] = set()
+    for appointment in sorted(rows, key=lambda a: (a.date, a.time, a.row)):
+        try:
+            sheet = _appointment_sheet(appointment, library, clinic, practitioner)
+            stem = (
+                f"{appointment.date.isoformat()}_{appointment.time:%H%M}_"
+                f"{_safe_name(appointment.client)}_{_safe_name(appointment.protocol)}"
+            )
+            name, count = stem, 1
+            while name in used_names:
+                count += 1
+                name = f"{stem}-{count}"
+            target = out / f"{name}.pdf"
+            write_sheet_pdf(target, [sheet], paper=paper)
+        except ProtocolToolsError as error:
+            result.problems.append(RowProblem(appointment.row, _one_line(error)))
+            continue
+        used_names.add(name)
+        result.sheets.append(target)
+        made.append((appointment, sheet))
+    for day in sorted({appointment.date for appointment, _ in made}):
+        sheets = [sheet for appointment, sheet in made if appointment.date == day]
+        target = out / f"{day.isoformat()}_all-sheets.pdf"
+        write_sheet_pdf(target, sheets, paper=paper)
+        result.combined.append(target)
+    result.problems.sort(key=lambda problem: problem.row)
+    return result
+
+
+def _one_line(error: Exception) -> str:
+    return " ".join(str(error).split())
+
+
+# -- command line ------------------------------------------------------------------
+
+
+def _iso_date(text: str) -> dt.date:
+    import argparse
+
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-03-02") from None
+
+
+def _cmd_sheet(args: argparse.Namespace) -> int:
+    from ._loading import resolve_protocol
+
+    protocol = resolve_protocol(args.protocol, args.library)
+    screening = None
+    if args.intake:
+        from ._screening import screen
+
+        screening = screen(args.intake)
+    sheet = session_sheet(
+        protocol,
+        screening=screening,
+        date=args.date,
+        client=args.client,
+        client_name=args.client_name,
+        clinic=args.clinic,
+        practitioner=args.practitioner,
+    )
+    path = write_sheet_pdf(args.output, [sheet], paper=args.paper)
+    print(f"wrote {path}")
+    return 0
+
+
+def _cmd_sheets(args: argparse.Namespace) -> int:
+    import sys
+
+    result = make_day_sheets(
+        args.appointments,
+        args.output,
+        paper=args.paper,
+        library=args.library,
+        clinic=args.clinic,
+        practitioner=args.practitioner,
+    )
+    for path in result.sheets + result.combined:
+        print(f"wrote {path}")
+    for problem in result.problems:
+        print(f"{args.appointments} {problem}", file=sys.stderr)
+    made = len(result.sheets)
+    print(
+        f"{made} sheet{'s' if made != 1 else ''} written, "
+        f"{len(result.problems)} row{'s' if len(result.problems) != 1 else ''} skipped"
+    )
+    return 1 if result.problems else 0
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    """Add ``sheet`` and ``sheets`` to the command line."""
+    sheet = commands.add_parser(
+        "sheet", help="print a protocol's session sheet for one client to PDF"
+    )
+    sheet.add_argument("protocol", metavar="PROTOCOL", help="an id from the library or a file")
+    sheet.add_argument(
+        "--intake",
+        metavar="INTAKE",
+        help="the client's intake file: its screening goes on the sheet "
+        "(without it, the questions print as tick boxes)",
+    )
+    sheet.add_argument(
+        "--date",
+        type=_iso_date,
+        metavar="YYYY-MM-DD",
+        help="the session date (default: the intake's, else today)",
+    )
+    sheet.add_argument("--client", metavar="CODE", help="the client code (default: the intake's)")
+    sheet.add_argument(
+        "--client-name", metavar="NAME", help="print the client's name too (off unless given)"
+    )
+    _shared_options(sheet)
+    sheet.add_argument("-o", "--output", required=True, metavar="OUT.pdf", help="the PDF to write")
+    sheet.set_defaults(handler=_cmd_sheet)
+
+    sheets = commands.add_parser(
+        "sheets", help="a day's session sheets from an appointments CSV, one PDF each plus the day"
+    )
+    sheets.add_argument(
+        "appointments",
+        metavar="APPOINTMENTS.csv",
+        help="columns: date, time, client, protocol, intake (optional)",
+    )
+    _shared_options(sheets)
+    sheets.add_argument(
+        "-o", "--output", required=True, metavar="DIR", help="the folder for the PDFs"
+    )
+    sheets.set_defaults(handler=_cmd_sheets)
+
+
+def _shared_options(parser: argparse.ArgumentParser) -> None:
+    default = "(default: data/sheet.yaml)"
+    parser.add_argument("--paper", choices=tuple(PAPERS), help=f"a4 or letter {default}")
+    parser.add_argument("--clinic", metavar="NAME", help=f"the clinic's name {default}")
+    parser.add_argument("--practitioner", metavar="NAME", help=f"who treats {default}")
+    parser.add_argument(
+        "--library", metavar="DIR", help="the protocol folder (default: protocols/)"
+    )
