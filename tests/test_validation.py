@@ -272,3 +272,10 @@ def test_generated_protocols_never_raise_and_only_warn_or_break_limits(document)
     findings = _Checker(parse_protocol(stream.getvalue())).run()
     allowed_errors = {"above-setting-limit", "above-zone-limit"}
     assert {f.code for f in findings if f.is_error} <= allowed_errors
+
+
+def test_the_same_file_named_twice_is_checked_once(tmp_path: Path):
+    path = write(tmp_path, base(), "demo-lift")
+    results = check_files([path, tmp_path, str(path)])
+    assert list(results) == [str(path)]
+    assert results[str(path)] == []

@@ -72,29 +72,49 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 # -- show ----------------------------------------------------------------------
 
+MAX_CELL = 46
+
+
+def _table(header: list[str], rows: list[list[str]], numeric: set[int]) -> str:
+    """A plain-text table: text left-aligned, numbers and times right-aligned."""
+    cells = [[c if len(c) <= MAX_CELL else c[: MAX_CELL - 1] + "…" for c in r] for r in rows]
+    widths = [max(len(str(x)) for x in column) for column in zip(header, *cells, strict=False)]
+
+    def line(values: list[str]) -> str:
+        return "  ".join(
+            v.rjust(w) if i in numeric else v.ljust(w)
+            for i, (v, w) in enumerate(zip(values, widths, strict=True))
+        ).rstrip()
+
+    return "\n".join([line(header), line(["-" * w for w in widths]), *map(line, cells)])
+
 
 def _cmd_show(args: argparse.Namespace) -> int:
     from ._loading import resolve_protocol
 
     protocol = resolve_protocol(args.protocol, args.library)
-    frame = protocol.to_frame()
     if args.format == "csv":
-        sys.stdout.write(frame.to_csv())
+        sys.stdout.write(protocol.to_frame().to_csv())
         return EXIT_OK
     if args.format == "json":
-        print(frame.reset_index().to_json(orient="records", indent=2, force_ascii=False))
+        frame = protocol.to_frame().reset_index()
+        print(frame.to_json(orient="records", indent=2, force_ascii=False))
         return EXIT_OK
-    table = frame.reset_index()
-    table["zone"] = [entry.zone or (entry.action or entry.kind) for entry in protocol.timeline()]
-    table["side"] = table["side"].fillna("")
-    table["technique"] = table["technique"].fillna("")
-    table["start"] = table["start_s"].map(_minutes)
-    table["end"] = table["end_s"].map(_minutes)
-    shown = table[["step", "zone", "side", "technique", "start", "end"]]
+    rows = [
+        [
+            str(entry.step),
+            entry.zone or (entry.action or entry.kind),
+            entry.side or "",
+            entry.technique or "",
+            _minutes(entry.start_s),
+            _minutes(entry.end_s),
+        ]
+        for entry in protocol.timeline()
+    ]
     print(f"{protocol.name} ({protocol.id} {protocol.version}, {protocol.setting})")
     print(protocol.summary)
     print()
-    print(shown.to_string(index=False, max_colwidth=48))
+    print(_table(["step", "zone", "side", "technique", "start", "end"], rows, numeric={0, 4, 5}))
     print()
     print("Device time per zone (m:ss):")
     per_zone: dict[str, dict[str, float]] = {}

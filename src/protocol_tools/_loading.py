@@ -253,21 +253,18 @@ def _translate(error: Mapping[str, Any], document: YamlDocument) -> Finding:
 
 
 def protocol_files(paths: Iterable[str | Path]) -> list[Path]:
-    """Expand files and folders into the protocol files they hold, sorted."""
-    found: list[Path] = []
+    """Expand files and folders into the protocol files they hold, each once."""
+    found: dict[Path, Path] = {}
     for item in paths:
         path = Path(item)
-        if path.is_dir():
-            found.extend(
-                sorted(
-                    child
-                    for child in path.rglob("*")
-                    if child.suffix in PROTOCOL_SUFFIXES and child.is_file()
-                )
-            )
-        else:
-            found.append(path)
-    return found
+        children = (
+            sorted(c for c in path.rglob("*") if c.suffix in PROTOCOL_SUFFIXES and c.is_file())
+            if path.is_dir()
+            else [path]
+        )
+        for child in children:
+            found.setdefault(child.resolve(), child)
+    return list(found.values())
 
 
 @dataclass
