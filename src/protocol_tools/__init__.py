@@ -80,6 +80,9 @@ __all__ += [
     "DayResult",
     # screening (issue 3) end
     # guided session (issue 4) begin
+    "GuidedSession",
+    "Intake",
+    "IntakeForm",
     # session sheets (issue 5) end
     # designer (issue 6) begin
     # designer (issue 6) end
@@ -106,6 +109,10 @@ _LAZY = {
     "screening_questions": "._screening",
     # screening (issue 3) end
     # guided session (issue 4) begin
+    "SessionTimer": "._timer",
+    "GuidedSession": "._session_app",
+    "guided_session": "._session_app",
+    "SessionError": "._errors",
     # guided session (issue 4) end
     # session sheets (issue 5) begin
     "AppointmentsError": "._errors",

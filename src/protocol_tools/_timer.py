@@ -1,0 +1,466 @@
+"""The guided-session timer: a widget that walks the practitioner through a protocol.
+
+Time is kept in the browser from timestamps (start time, paused total and the
+clock at every repaint), never by counting ticks and never in the kernel, so it
+stays right when the tab is hidden, the kernel is busy or the widget is shown
+twice. Python receives every event and keeps the record::
+
+    >>> from protocol_tools import SessionTimer, load_library
+    >>> timer = SessionTimer(load_library()["express-10"], client_code="C-0142")  # doctest: +SKIP
+    >>> timer                               # shows the timer; press Start  # doctest: +SKIP
+    >>> timer.log[["event", "step", "zone", "side"]].head()  # doctest: +SKIP
+    >>> timer.record_adjustment(4, current_uA=200, reason="client felt a zap")  # doctest: +SKIP
+    >>> timer.summary()                     # planned against actual seconds  # doctest: +SKIP
+    >>> timer.save_log()        # ~/microcurrent-sessions/C-0142_express-10_….csv  # doctest: +SKIP
+
+``speed`` > 1 rehearses the protocol fast (``speed=20`` runs a 20-minute
+protocol in one minute); the log then records protocol seconds.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import os
+import re
+import uuid
+from dataclasses import asdict
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import anywidget
+import traitlets
+
+from ._atomic import atomic_write_text
+from ._data import reference, repo_root
+from ._errors import ExportError, ProtocolFileError, SessionError
+from ._facemap import zone_geometry
+from ._model import Protocol
+from ._validation import validate
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = [
+    "LOG_COLUMNS",
+    "SESSIONS_ENV",
+    "SessionTimer",
+    "check_client_code",
+    "check_runnable",
+    "default_sessions_dir",
+]
+
+_STATIC = Path(__file__).parent / "static"
+
+SESSIONS_ENV = "PROTOCOL_TOOLS_SESSIONS"
+# Rehearsal runs a 20-minute protocol in 10 s at most; faster than that the
+# countdown is unreadable and the cues run together.
+MAX_SPEED = 120.0
+_TEXT_LIMIT = 300
+
+# What the browser may report, and what Python itself adds to the log.
+BROWSER_EVENTS = frozenset(
+    {
+        "started",
+        "step_started",
+        "step_ended",
+        "step_skipped",
+        "back",
+        "paused",
+        "resumed",
+        "finished",
+    }
+)
+LOG_COLUMNS = [
+    "seq",
+    "event",
+    "step",
+    "kind",
+    "zone",
+    "side",
+    "browser_time",
+    "browser_ms",
+    "planned_s",
+    "actual_s",
+    "current_uA",
+    "reason",
+    "source",
+    "logged_at",
+]
+# Where a client code is asked for, this is what it looks like: short, no spaces,
+# so a full name ("Jane Doe") is refused rather than written into a log.
+CLIENT_CODE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$")
+
+
+def check_runnable(protocol: Protocol) -> None:
+    """Raise :class:`ProtocolFileError` unless ``protocol`` may be run in a session.
+
+    Drafts and protocols whose :func:`validate` finds errors are refused::
+
+        >>> check_runnable(load_protocol("protocols/my-draft.yaml"))  # doctest: +SKIP
+        ProtocolFileError: my-draft is a draft: ...
+    """
+    if protocol.status == "draft":
+        raise ProtocolFileError(
+            f"{protocol.id} is a draft and cannot be run in a session; fix it, then set "
+            "'status: ready' in its file"
+        )
+    errors = [finding for finding in validate(protocol) if finding.is_error]
+    if errors:
+        raise ProtocolFileError(
+            f"{protocol.id} has {len(errors)} error(s) and cannot be run in a session; "
+            "fix them first",
+            errors,
+        )
+
+
+def check_client_code(code: str) -> str:
+    """Return ``code`` stripped, or raise :class:`SessionError` if it is not a client code.
+
+    A client code is 1–32 letters, digits, hyphens or underscores (``C-0142``); a
+    name with a space is refused so that logs never carry one.
+    """
+    code = (code or "").strip()
+    if not CLIENT_CODE_PATTERN.fullmatch(code):
+        raise SessionError(
+            f"client code {code[:40]!r} is not valid: use 1–32 letters, digits, '-' or '_' "
+            "(for example C-0142), never the client's name"
+        )
+    return code
+
+
+def default_sessions_dir() -> Path:
+    """Where session logs go: ``$PROTOCOL_TOOLS_SESSIONS`` or ``~/microcurrent-sessions``."""
+    override = os.environ.get(SESSIONS_ENV)
+    return Path(override).expanduser() if override else Path.home() / "microcurrent-sessions"
+
+
+def _inside_repository(folder: Path) -> bool:
+    root = repo_root()
+    if root is None:
+        return False
+    return folder.resolve().is_relative_to(root.resolve())
+
+
+def _text(value: Any) -> str | None:
+    if value is None or value == "":
+        return None
+    return str(value)[:_TEXT_LIMIT]
+
+
+def _number(value: Any) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return float(value) if math.isfinite(value) else None
+
+
+def _step_dicts(protocol: Protocol) -> list[dict[str, Any]]:
+    """The timeline as plain data for the browser, with display names added."""
+    techniques = reference().techniques
+    steps = []
+    for entry in protocol.timeline():
+        data = asdict(entry)
+        technique = techniques.get(entry.technique) if entry.technique else None
+        data["technique_name"] = technique.name if technique else (entry.technique or "")
+        steps.append(data)
+    return steps
+
+
+class SessionTimer(anywidget.AnyWidget):
+    """A step-by-step timer for one protocol, with cues, a face map and a log.
+
+    ``SessionTimer(protocol, speed=1.0, client_code=None)``. Refuses drafts and
+    protocols with errors (:class:`ProtocolFileError`). Show it in a notebook cell.
+    """
+
+    _esm = _STATIC / "session_timer.js"
+    _css = _STATIC / "session_timer.css"
+
+    # What to show: written by Python.
+    session_id = traitlets.Unicode().tag(sync=True)
+    title = traitlets.Unicode().tag(sync=True)
+    steps = traitlets.List(traitlets.Dict()).tag(sync=True)
+    geometry = traitlets.Dict().tag(sync=True)
+    speed = traitlets.Float(1.0).tag(sync=True)
+    locked = traitlets.Bool(False).tag(sync=True)
+    locked_reason = traitlets.Unicode("").tag(sync=True)
+    adjustments = traitlets.List(traitlets.Dict()).tag(sync=True)
+    logged_events = traitlets.Int(0).tag(sync=True)
+    notice = traitlets.Unicode("").tag(sync=True)
+
+    # The clock: written by the browser, in its epoch milliseconds.
+    status = traitlets.Unicode("ready").tag(sync=True)  # ready | running | paused | finished
+    step_index = traitlets.Int(0).tag(sync=True)
+    session_started_at = traitlets.Float(0.0).tag(sync=True)
+    step_started_at = traitlets.Float(0.0).tag(sync=True)
+    paused_ms = traitlets.Float(0.0).tag(sync=True)
+    paused_at = traitlets.Float(0.0).tag(sync=True)
+    finished_at = traitlets.Float(0.0).tag(sync=True)
+
+    # The practitioner's choices in the browser.
+    muted = traitlets.Bool(False).tag(sync=True)
+    speak = traitlets.Bool(False).tag(sync=True)
+
+    def __init__(
+        self,
+        protocol: Protocol,
+        speed: float = 1.0,
+        *,
+        client_code: str | None = None,
+        **kwargs: Any,
+    ) -> None:
+        check_runnable(protocol)
+        self.protocol = protocol
+        self.client_code = check_client_code(client_code) if client_code is not None else None
+        self._rows: list[dict[str, Any]] = []
+        self._seen: set[int] = set()
+        super().__init__(
+            session_id=uuid.uuid4().hex,
+            title=f"{protocol.name} ({protocol.id} {protocol.version})",
+            steps=_step_dicts(protocol),
+            geometry=zone_geometry(),
+            speed=speed,
+            **kwargs,
+        )
+        self.on_msg(self._on_message)
+
+    @traitlets.validate("speed")
+    def _check_speed(self, proposal: Any) -> float:
+        speed = proposal["value"]
+        if not 0 < speed <= MAX_SPEED or not math.isfinite(speed):
+            raise SessionError(f"speed must be more than 0 and at most {MAX_SPEED:g}, not {speed}")
+        if getattr(self, "status", "ready") != "ready" and speed != self.speed:
+            raise SessionError("speed can only change before the session starts")
+        return speed
+
+    # -- events from the browser ------------------------------------------
+    def _on_message(self, _widget: Any, content: Any, _buffers: Any) -> None:
+        if not isinstance(content, dict):
+            return
+        if content.get("type") == "event" and isinstance(content.get("event"), dict):
+            self.receive(content["event"])
+        elif content.get("type") == "adjustment":
+            self._adjust_from_browser(content)
+
+    def receive(self, event: dict[str, Any]) -> bool:
+        """Add one event the browser reported to the log; False if ignored.
+
+        The browser numbers its events (``seq``): a repeated number is ignored, so a
+        message sent twice is logged once. Unknown events are ignored too.
+        """
+        name = event.get("event")
+        seq = event.get("seq")
+        if name not in BROWSER_EVENTS or not isinstance(seq, int) or isinstance(seq, bool):
+            return False
+        if seq in self._seen:
+            return False
+        self._seen.add(seq)
+        step_number = event.get("step")
+        entry = self._entry(step_number) if isinstance(step_number, int) else None
+        self._append(
+            entry,
+            seq=seq,
+            event=name,
+            browser_ms=_number(event.get("at_ms")),
+            planned_s=(
+                entry["seconds"] if entry and name in {"step_ended", "step_skipped"} else None
+            ),
+            actual_s=_number(event.get("actual_s")),
+            reason=_text(event.get("reason")),
+            source="browser",
+        )
+        return True
+
+    def _adjust_from_browser(self, content: dict[str, Any]) -> None:
+        try:
+            step = content.get("step")
+            self.record_adjustment(
+                step if isinstance(step, int) else -1,
+                current_uA=_number(content.get("current_uA")),
+                skipped=content.get("skipped") is True,
+                reason=str(content.get("reason") or ""),
+                browser_ms=_number(content.get("at_ms")),
+            )
+        except SessionError as error:
+            self.notice = f"Not recorded: {error}"
+
+    # -- what Python adds ---------------------------------------------------
+    def _entry(self, step: int) -> dict[str, Any] | None:
+        if 1 <= step <= len(self.steps):
+            return self.steps[step - 1]
+        return None
+
+    def _append(self, entry: dict[str, Any] | None, **row: Any) -> None:
+        """Log one row; ``entry`` (a step of the timeline) fills step, kind, zone, side."""
+        if entry is not None:
+            row.update(
+                step=entry["step"], kind=entry["kind"], zone=entry["zone"], side=entry["side"]
+            )
+        ms = row.get("browser_ms")
+        row["browser_time"] = (
+            dt.datetime.fromtimestamp(ms / 1000, dt.UTC).isoformat(timespec="milliseconds")
+            if ms is not None
+            else None
+        )
+        row["logged_at"] = dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds")
+        self._rows.append({column: row.get(column) for column in LOG_COLUMNS})
+        self.logged_events = len(self._rows)
+
+    def record(self, event: str, *, reason: str | None = None, step: int | None = None) -> None:
+        """Add a note from Python to the log (the app records screening and overrides)."""
+        entry = self._entry(step) if step is not None else None
+        self._append(entry, event=event, reason=_text(reason), source="python")
+
+    def record_adjustment(
+        self,
+        step: int,
+        *,
+        current_uA: float | None = None,
+        skipped: bool = False,
+        reason: str,
+        browser_ms: float | None = None,
+    ) -> None:
+        """Record a change made during the session, with its reason.
+
+        ``step`` is the step's number as shown (1 = the first). Give the new
+        ``current_uA`` when the current was turned down at that zone, or
+        ``skipped=True`` when the zone was left out. This records; it does not move
+        the timer (the Skip button does)::
+
+            >>> timer.record_adjustment(4, current_uA=200,  # doctest: +SKIP
+            ...                         reason="client felt a zap")
+        """
+        entry = self._entry(step)
+        if entry is None:
+            raise SessionError(
+                f"step must be a step number from 1 to {len(self.steps)}, not {step!r}"
+            )
+        reason = (reason or "").strip()
+        if not reason:
+            raise SessionError("an adjustment needs a reason (for example 'client felt a zap')")
+        if current_uA is None and not skipped:
+            raise SessionError("say what changed: a new current_uA, or skipped=True")
+        if current_uA is not None:
+            limit = reference().limits["microcurrent"]["max_current_uA"]
+            if not 0 < current_uA < limit:
+                raise SessionError(
+                    f"current_uA must be more than 0 and below {limit} µA, not {current_uA:g}"
+                )
+            if entry["kind"] != "treatment":
+                raise SessionError(f"step {step} is a {entry['kind']} step: it has no current")
+        self._append(
+            entry,
+            event="adjustment",
+            browser_ms=browser_ms,
+            current_uA=current_uA,
+            reason=_text(("zone skipped: " if skipped else "") + reason),
+            source="python",
+        )
+        self.adjustments = [
+            *self.adjustments,
+            {"step": step, "current_uA": current_uA, "skipped": skipped, "reason": _text(reason)},
+        ]
+        change = f"current {current_uA:g} µA" if current_uA is not None else "zone skipped"
+        self.notice = f"Recorded for step {step}: {change} ({_text(reason)})"
+
+    # -- the record ---------------------------------------------------------
+    @property
+    def log(self) -> pd.DataFrame:
+        """Every event and adjustment so far, oldest first, as a DataFrame."""
+        import pandas as pd
+
+        frame = pd.DataFrame(self._rows, columns=LOG_COLUMNS)
+        frame["step"] = frame["step"].astype("Int64")
+        frame["seq"] = frame["seq"].astype("Int64")
+        return frame
+
+    def summary(self) -> pd.DataFrame:
+        """One row per step: planned and actual seconds, the difference and the outcome.
+
+        ``actual_s`` adds up every visit to the step (Back revisits one) in
+        protocol seconds. ``outcome`` is ``done``, ``cut short``, ``skipped`` or
+        ``not reached``.
+        """
+        import pandas as pd
+
+        actual: dict[int, float] = {}
+        completed: set[int] = set()
+        skipped: set[int] = set()
+        for row in self._rows:
+            step = row["step"]
+            if step is None or row["event"] not in {"step_ended", "step_skipped"}:
+                continue
+            actual[step] = actual.get(step, 0.0) + (row["actual_s"] or 0.0)
+            if row["event"] == "step_skipped":
+                skipped.add(step)
+            elif row["reason"] in (None, "completed"):
+                completed.add(step)
+        notes: dict[int, list[str]] = {}
+        for row in self._rows:
+            if row["event"] == "adjustment" and row["step"] is not None:
+                notes.setdefault(row["step"], []).append(
+                    (f"{row['current_uA']:g} µA: " if row["current_uA"] is not None else "")
+                    + (row["reason"] or "")
+                )
+        rows = []
+        for entry in self.steps:
+            number = entry["step"]
+            if number in completed:
+                outcome = "done"
+            elif number in skipped:
+                outcome = "skipped"
+            elif number in actual:
+                outcome = "cut short"
+            else:
+                outcome = "not reached"
+            seconds = actual.get(number)
+            rows.append(
+                {
+                    "step": number,
+                    "kind": entry["kind"],
+                    "what": entry["zone_name"] or entry["action"] or "",
+                    "side": entry["side"] or "",
+                    "planned_s": entry["seconds"],
+                    "actual_s": None if seconds is None else round(seconds, 1),
+                    "difference_s": (
+                        None if seconds is None else round(seconds - entry["seconds"], 1)
+                    ),
+                    "outcome": outcome,
+                    "adjustments": "; ".join(notes.get(number, [])),
+                }
+            )
+        return pd.DataFrame(rows).set_index("step")
+
+    def save_log(self, folder: str | Path | None = None) -> Path:
+        """Write the log as CSV and return its path; never into the project folder.
+
+        The file is named ``<client code>_<protocol id>_<date-time>.csv`` and each row
+        carries the client code and protocol, never a name. ``folder`` defaults to
+        :func:`default_sessions_dir`.
+        """
+        if not self.client_code:
+            raise ExportError("set the client code (timer.client_code = 'C-0142') before saving")
+        folder = Path(folder).expanduser() if folder is not None else default_sessions_dir()
+        if _inside_repository(folder):
+            raise ExportError(
+                f"{folder} is inside the project folder; session logs hold client data, so "
+                "save them elsewhere (the default is ~/microcurrent-sessions)"
+            )
+        frame = self.log
+        for column in ("event", "kind", "zone", "side", "reason", "source"):
+            frame[column] = frame[column].map(_spreadsheet_safe)
+        frame.insert(0, "client_code", self.client_code)
+        frame.insert(1, "protocol", f"{self.protocol.id}@{self.protocol.version}")
+        started = self.session_started_at or dt.datetime.now(dt.UTC).timestamp() * 1000
+        stamp = dt.datetime.fromtimestamp(started / 1000, dt.UTC).strftime("%Y%m%d-%H%M%S")
+        path = folder / f"{self.client_code}_{self.protocol.id}_{stamp}.csv"
+        atomic_write_text(path, frame.to_csv(index=False))
+        return path
+
+
+def _spreadsheet_safe(value: Any) -> Any:
+    # A cell starting with = + - @ runs as a formula when the CSV is opened in a
+    # spreadsheet; a leading apostrophe keeps it text.
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+        return "'" + value
+    return value

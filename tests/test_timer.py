@@ -1,0 +1,261 @@
+"""The session timer's Python side: refusing protocols, events, log, summary, CSV.
+
+No kernel and no browser: events are handed over as the browser sends them.
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from conftest import PROTOCOLS
+from protocol_tools import (
+    ExportError,
+    ProtocolFileError,
+    SessionError,
+    SessionTimer,
+    load_library,
+    load_protocol,
+    parse_protocol,
+)
+from protocol_tools._timer import LOG_COLUMNS, check_client_code, default_sessions_dir
+
+T0 = 1_790_000_000_000.0  # a browser timestamp (ms)
+
+
+@pytest.fixture(scope="module")
+def lift():
+    return load_protocol(PROTOCOLS / "full-lift-20.yaml")
+
+
+@pytest.fixture
+def timer(lift):
+    return SessionTimer(lift, client_code="C-0142")
+
+
+def send(timer, content):
+    """Deliver a custom message the way the front end's model.send does."""
+    timer._on_message(timer, content, [])
+
+
+def event(seq, name, step=None, at=0.0, **fields):
+    return {
+        "type": "event",
+        "event": {"seq": seq, "event": name, "step": step, "at_ms": T0 + at, **fields},
+    }
+
+
+@pytest.mark.parametrize("protocol_id", sorted(load_library(PROTOCOLS)))
+def test_every_ready_protocol_of_the_library_can_be_run(protocol_id):
+    protocol = load_library(PROTOCOLS)[protocol_id]
+    timer = SessionTimer(protocol, speed=60)
+    assert [step["step"] for step in timer.steps] == list(range(1, len(protocol.steps) + 1))
+    assert sum(step["seconds"] for step in timer.steps) == protocol.total_seconds
+
+
+def test_the_widget_carries_the_timeline_and_the_face_geometry(lift, timer):
+    assert len(timer.steps) == len(lift.steps)
+    assert [s["start_s"] for s in timer.steps] == [e.start_s for e in lift.timeline()]
+    jaw = next(s for s in timer.steps if s["zone"] == "jawline")
+    assert jaw["technique_name"]
+    assert jaw["current_uA"] == 350
+    assert "jawline" in timer.geometry["zones"]
+    assert timer.geometry["zones"]["jawline"]["left"]["strokes"]
+    assert timer.status == "ready"
+    assert timer.speed == 1.0
+
+
+def test_front_end_files_ship_inside_the_package():
+    static = Path(SessionTimer._esm._path).parent if hasattr(SessionTimer._esm, "_path") else None
+    package = Path(__import__("protocol_tools").__file__).parent / "static"
+    assert (package / "session_timer.js").is_file()
+    assert (package / "session_timer.css").is_file()
+    assert static in (None, package)
+    script = (package / "session_timer.js").read_text()
+    assert "export default { initialize, render }" in script
+    # Offline: no CDN, no remote import.
+    assert "http://" not in script.replace("http://www.w3.org/2000/svg", "")
+    assert "https://" not in script
+
+
+def test_a_draft_is_refused(lift):
+    text = (
+        (PROTOCOLS / "full-lift-20.yaml")
+        .read_text()
+        .replace("scope: full-face", "scope: full-face\nstatus: draft")
+    )
+    draft = parse_protocol(text, "draft.yaml")
+    with pytest.raises(ProtocolFileError, match="is a draft"):
+        SessionTimer(draft)
+
+
+def test_a_protocol_with_errors_is_refused():
+    text = (
+        (PROTOCOLS / "full-lift-20.yaml")
+        .read_text()
+        .replace("current_uA: 350", "current_uA: 5000", 1)
+    )
+    broken = parse_protocol(text, "broken.yaml")
+    with pytest.raises(ProtocolFileError, match="error") as caught:
+        SessionTimer(broken)
+    assert caught.value.findings
+    assert all(f.is_error for f in caught.value.findings)
+
+
+@pytest.mark.parametrize("speed", [0, -1, 10_000, float("nan")])
+def test_a_bad_speed_is_refused(lift, speed):
+    with pytest.raises(SessionError, match="speed"):
+        SessionTimer(lift, speed=speed)
+
+
+def test_speed_cannot_change_once_started(timer):
+    timer.speed = 20
+    timer.status = "running"
+    with pytest.raises(SessionError, match="before the session starts"):
+        timer.speed = 5
+
+
+@pytest.mark.parametrize("code", ["Jane Doe", "", "x" * 40, "C-01;DROP"])
+def test_a_name_or_junk_is_not_a_client_code(lift, code):
+    with pytest.raises(SessionError, match="client code"):
+        SessionTimer(lift, client_code=code)
+    with pytest.raises(SessionError):
+        check_client_code(code)
+
+
+def test_events_from_the_browser_land_in_the_log(timer):
+    send(timer, event(1, "started"))
+    send(timer, event(2, "step_started", 1))
+    send(timer, event(3, "step_ended", 1, 60_000, actual_s=60, reason="completed"))
+    send(timer, event(4, "step_started", 2, 60_000))
+    send(timer, event(5, "paused", 2, 70_000))
+    log = timer.log
+    assert list(log.columns) == LOG_COLUMNS
+    assert list(log["event"]) == ["started", "step_started", "step_ended", "step_started", "paused"]
+    assert timer.logged_events == 5
+    ended = log[log["event"] == "step_ended"].iloc[0]
+    assert ended["planned_s"] == 60
+    assert ended["actual_s"] == 60
+    assert ended["kind"] == "prep"
+    assert ended["browser_time"].startswith("2026-")
+    assert ended["browser_time"].endswith("+00:00")
+
+
+def test_a_repeated_or_unknown_event_is_ignored(timer):
+    assert timer.receive({"seq": 1, "event": "started", "at_ms": T0})
+    assert not timer.receive({"seq": 1, "event": "started", "at_ms": T0})
+    assert not timer.receive({"seq": 2, "event": "rm -rf", "at_ms": T0})
+    assert not timer.receive({"seq": "3", "event": "paused"})
+    send(timer, "not a dict")
+    send(timer, {"type": "event", "event": "nope"})
+    assert len(timer.log) == 1
+
+
+def test_long_text_from_the_browser_is_cut(timer):
+    send(timer, event(1, "step_ended", 3, reason="x" * 5000, actual_s=1.0))
+    assert len(timer.log["reason"].iloc[0]) == 300
+
+
+def test_summary_compares_planned_and_actual(timer):
+    steps = timer.steps
+    send(timer, event(1, "step_ended", 1, actual_s=steps[0]["seconds"], reason="completed"))
+    send(timer, event(2, "step_skipped", 2, actual_s=12.5, reason="skipped"))
+    send(timer, event(3, "step_ended", 3, actual_s=30.0, reason="back"))
+    send(timer, event(4, "step_ended", 3, actual_s=100.0, reason="finished early"))
+    summary = timer.summary()
+    assert len(summary) == len(steps)
+    assert summary.loc[1, "outcome"] == "done"
+    assert summary.loc[1, "difference_s"] == 0
+    assert summary.loc[2, "outcome"] == "skipped"
+    assert summary.loc[2, "actual_s"] == 12.5
+    assert summary.loc[3, "outcome"] == "cut short"
+    assert summary.loc[3, "actual_s"] == 130.0
+    assert summary.loc[3, "difference_s"] == 130.0 - steps[2]["seconds"]
+    assert summary.loc[4, "outcome"] == "not reached"
+
+
+def test_adjustments_are_recorded_with_their_reason(timer):
+    jaw = next(s["step"] for s in timer.steps if s["zone"] == "jawline")
+    timer.record_adjustment(jaw, current_uA=250, reason="client felt a zap")
+    send(
+        timer,
+        {
+            "type": "adjustment",
+            "step": jaw + 1,
+            "skipped": True,
+            "reason": "grinds teeth",
+            "at_ms": T0,
+        },
+    )
+    log = timer.log
+    rows = log[log["event"] == "adjustment"]
+    assert list(rows["step"]) == [jaw, jaw + 1]
+    assert rows["current_uA"].iloc[0] == 250
+    assert rows["reason"].iloc[1] == "zone skipped: grinds teeth"
+    assert timer.adjustments[0] == {
+        "step": jaw,
+        "current_uA": 250,
+        "skipped": False,
+        "reason": "client felt a zap",
+    }
+    assert "250 µA" in timer.summary().loc[jaw, "adjustments"]
+
+
+@pytest.mark.parametrize(
+    ("step", "fields", "message"),
+    [
+        (99, {"current_uA": 100, "reason": "x"}, "step must be"),
+        (3, {"current_uA": 100, "reason": "  "}, "needs a reason"),
+        (3, {"reason": "why"}, "say what changed"),
+        (3, {"current_uA": 1500, "reason": "why"}, "below 1000"),
+        (1, {"current_uA": 100, "reason": "why"}, "prep step"),
+    ],
+)
+def test_a_wrong_adjustment_is_refused(timer, step, fields, message):
+    with pytest.raises(SessionError, match=message):
+        timer.record_adjustment(step, **fields)
+    assert timer.log.empty
+
+
+def test_a_wrong_adjustment_from_the_browser_shows_a_notice(timer):
+    send(timer, {"type": "adjustment", "step": 3, "current_uA": 100, "reason": ""})
+    assert timer.notice.startswith("Not recorded:")
+    assert timer.log.empty
+
+
+def test_the_log_is_saved_as_csv_with_the_client_code(timer, tmp_path):
+    timer.session_started_at = T0
+    send(timer, event(1, "started"))
+    timer.record_adjustment(3, current_uA=200, reason='=HYPERLINK("x")')
+    path = timer.save_log(tmp_path / "sessions")
+    assert path.parent == tmp_path / "sessions"
+    assert path.name.startswith("C-0142_full-lift-20_")
+    assert path.suffix == ".csv"
+    with path.open(encoding="utf-8", newline="") as stream:
+        rows = list(csv.DictReader(stream))
+    assert [row["client_code"] for row in rows] == ["C-0142", "C-0142"]
+    assert rows[0]["protocol"] == "full-lift-20@1.0.0"
+    # A formula in a reason stays text when the CSV is opened in a spreadsheet.
+    assert rows[1]["reason"].startswith("'=")
+    assert not list(path.parent.glob(".*.tmp"))
+
+
+def test_the_log_is_never_saved_into_the_repository(timer, root):
+    with pytest.raises(ExportError, match="inside the project folder"):
+        timer.save_log(root / "sessions")
+    assert not (root / "sessions").exists()
+
+
+def test_saving_needs_a_client_code(lift, tmp_path):
+    with pytest.raises(ExportError, match="client code"):
+        SessionTimer(lift).save_log(tmp_path)
+
+
+def test_the_default_folder_is_outside_the_repository(monkeypatch, tmp_path, root):
+    monkeypatch.delenv("PROTOCOL_TOOLS_SESSIONS", raising=False)
+    assert default_sessions_dir() == Path.home() / "microcurrent-sessions"
+    assert not default_sessions_dir().resolve().is_relative_to(root)
+    monkeypatch.setenv("PROTOCOL_TOOLS_SESSIONS", str(tmp_path))
+    assert default_sessions_dir() == tmp_path
