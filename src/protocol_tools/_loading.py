@@ -46,7 +46,7 @@ def default_library_dir() -> Path:
     """The protocol library folder.
 
     ``$PROTOCOL_TOOLS_LIBRARY`` if set; else ``./protocols`` when it exists; else
-    the library of the source checkout.
+    the library of the source checkout, or the copy shipped inside the wheel.
     """
     override = os.environ.get(LIBRARY_ENV)
     if override:
@@ -55,7 +55,9 @@ def default_library_dir() -> Path:
     if here.is_dir():
         return here
     root = repo_root()
-    return root / "protocols" if root else here
+    if root is not None:
+        return root / "protocols"
+    return Path(__file__).parent / "protocols"
 
 
 def parse_protocol(text: str, source: str = "<text>") -> Protocol:
