@@ -472,7 +472,6 @@ function createClock(model) {
 
 // ------------------------------------------------------------------ drawing
 
-let viewCounter = 0;
 
 function drawFace(geometry, step, uid) {
   const { width, height } = geometry.canvas;
@@ -547,7 +546,10 @@ function render({ model, el: host }) {
     host.textContent = "This timer has been closed; run the cell again.";
     return;
   }
-  const uid = `pt-timer-${++viewCounter}`;
+  // Each timer's module may be evaluated separately (one per widget model), so the
+  // counter lives on globalThis: ids stay unique across every timer on the page.
+  globalThis.__ptTimerViews = (globalThis.__ptTimerViews || 0) + 1;
+  const uid = `pt-timer-${globalThis.__ptTimerViews}`;
 
   const title = el("h2", { class: "pt-title", text: model.get("title") });
   const stateBadge = el("span", { class: "pt-state", role: "status" });
