@@ -71,7 +71,7 @@ __all__ = [
     "zone_time_figure",
 ]
 # Each feature adds its public names here (and to _LAZY above) as it lands.
-__all__ += [
+__all__ += [  # noqa: RUF022 - grouped by feature, each group sorted
     # screening (issue 3) begin
     "OUTCOMES",
     # guided session (issue 4) end
@@ -86,6 +86,18 @@ __all__ += [
     # session sheets (issue 5) end
     # designer (issue 6) begin
     # designer (issue 6) end
+    # lessons begin
+    "Lesson",
+    "LessonBook",
+    "ProtocolWalkthrough",
+    "Quiz",
+    "QuizQuestion",
+    "lesson_book",
+    "load_lessons",
+    "load_quiz",
+    "protocol_walkthrough",
+    "quiz",
+    # lessons end
 ]
 
 # Names whose modules pull in pandas, plotly or ipywidgets: imported on first use.
@@ -127,6 +139,18 @@ _LAZY = {
     # session sheets (issue 5) end
     # designer (issue 6) begin
     # designer (issue 6) end
+    # lessons begin
+    "Lesson": "._lessons",
+    "LessonBook": "._lessons",
+    "ProtocolWalkthrough": "._lessons",
+    "Quiz": "._lessons",
+    "QuizQuestion": "._lessons",
+    "lesson_book": "._lessons",
+    "load_lessons": "._lessons",
+    "load_quiz": "._lessons",
+    "protocol_walkthrough": "._lessons",
+    "quiz": "._lessons",
+    # lessons end
 }
 
 

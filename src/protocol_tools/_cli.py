@@ -19,15 +19,11 @@ from pathlib import Path
 from string import Template
 
 from ._errors import ProtocolToolsError
+from ._text import minutes
 
 __all__ = ["main"]
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
-
-
-def _minutes(seconds: float) -> str:
-    whole = round(seconds)
-    return f"{whole // 60}:{whole % 60:02d}"
 
 
 # -- validate ------------------------------------------------------------------
@@ -106,8 +102,8 @@ def _cmd_show(args: argparse.Namespace) -> int:
             entry.zone or (entry.action or entry.kind),
             entry.side or "",
             entry.technique or "",
-            _minutes(entry.start_s),
-            _minutes(entry.end_s),
+            minutes(entry.start_s),
+            minutes(entry.end_s),
         ]
         for entry in protocol.timeline()
     ]
@@ -121,11 +117,11 @@ def _cmd_show(args: argparse.Namespace) -> int:
     for (zone, side), seconds in protocol.zone_seconds().items():
         per_zone.setdefault(zone, {})[side] = seconds
     for zone, sides in per_zone.items():
-        parts = ", ".join(f"{side} {_minutes(s)}" for side, s in sides.items())
-        print(f"  {zone:<18} {_minutes(sum(sides.values())):>6}  ({parts})")
+        parts = ", ".join(f"{side} {minutes(s)}" for side, s in sides.items())
+        print(f"  {zone:<18} {minutes(sum(sides.values())):>6}  ({parts})")
     print(
-        f"Total device time: {_minutes(protocol.device_seconds)}"
-        f"   Whole session: {_minutes(protocol.total_seconds)}"
+        f"Total device time: {minutes(protocol.device_seconds)}"
+        f"   Whole session: {minutes(protocol.total_seconds)}"
     )
     return EXIT_OK
 
