@@ -77,16 +77,20 @@ def protocol_documents(draw):
         "steps": steps,
     }
 
+
 # -- intakes (issue 3) begin
 import datetime as _dt  # noqa: E402 - kept inside this feature's region
 
 from protocol_tools._screening import screening_rules as _screening_rules  # noqa: E402
 
-INTAKE_SESSION = _dt.date(2026, 11, 23)
-
-
-def _intake_days_before(days: int) -> _dt.date:
-    return INTAKE_SESSION - _dt.timedelta(days=days)
+INTAKE_SESSION = _dt.date(2026, 11, 23)  # the practice clients' day
+# Session dates drawn around it, leap days and year ends included, so no rule can
+# pass only on the day the examples were written for.
+intake_sessions = st.one_of(
+    st.just(INTAKE_SESSION),
+    st.dates(min_value=_dt.date(2000, 1, 1), max_value=_dt.date(2099, 12, 31)),
+    st.sampled_from([_dt.date(2028, 2, 29), _dt.date(2027, 1, 1), _dt.date(2026, 12, 31)]),
+)
 
 
 def _intake_list_ids(name: str) -> list[str]:
@@ -95,11 +99,16 @@ def _intake_list_ids(name: str) -> list[str]:
 
 @st.composite
 def intakes(draw):
-    """Complete, well-formed intake data (any mix of answers), session 2026-11-23."""
-    birth = _intake_days_before(draw(st.integers(min_value=16 * 365, max_value=90 * 365)))
-    age_days = (INTAKE_SESSION - birth).days
+    """Complete, well-formed intake data (any mix of answers) on a drawn session date."""
+    session = draw(intake_sessions)
+
+    def days_before(days: int) -> _dt.date:
+        return session - _dt.timedelta(days=days)
+
+    birth = days_before(draw(st.integers(min_value=16 * 365, max_value=90 * 365)))
+    age_days = (session - birth).days
     recent = st.one_of(
-        st.none(), st.integers(min_value=0, max_value=min(40, age_days)).map(_intake_days_before)
+        st.none(), st.integers(min_value=0, max_value=min(40, age_days)).map(days_before)
     )
     ids = {
         name: draw(st.lists(st.sampled_from(_intake_list_ids(name)), max_size=3, unique=True))
@@ -107,31 +116,58 @@ def intakes(draw):
     }
     data = {
         "client": draw(st.from_regex(r"[A-Z]{1,3}-[0-9]{1,6}", fullmatch=True)),
-        "date": INTAKE_SESSION,
+        "date": session,
         "birth_date": birth,
         "last_retinoid_use": draw(recent),
         "last_injectable": draw(recent),
         **ids,
     }
-    for name in ("pregnant", "breastfeeding", "seizure_disorder", "metal_in_face",
-                 "sensitive_skin", "jewelry", "braces"):
+    for name in (
+        "pregnant",
+        "breastfeeding",
+        "seizure_disorder",
+        "metal_in_face",
+        "sensitive_skin",
+        "jewelry",
+        "braces",
+    ):
         data[name] = draw(st.booleans())
     return data
 
 
 # Values of the wrong type for each kind of intake answer.
-_not_bool = st.one_of(st.none(), st.integers(), st.floats(allow_nan=False), st.text(max_size=8),
-                      st.lists(st.booleans(), max_size=2))
+_not_bool = st.one_of(
+    st.none(),
+    st.integers(),
+    st.floats(allow_nan=False),
+    st.text(max_size=8),
+    st.lists(st.booleans(), max_size=2),
+)
 wrong_intake_values = {
     "yes-no": _not_bool.filter(lambda v: v is not None),
-    "date": st.one_of(st.integers(), st.booleans(), st.floats(allow_nan=False),
-                      st.text(max_size=12).filter(lambda t: not t[:1].isdigit()),
-                      st.lists(st.integers(), max_size=2)),
-    "list": st.one_of(st.integers(), st.booleans(), st.text(min_size=1, max_size=12),
-                      st.lists(st.one_of(st.integers(), st.text(max_size=5).map(lambda t: t + "?")),
-                               min_size=1, max_size=3)),
-    "code": st.one_of(st.integers(), st.booleans(), st.lists(st.text(), max_size=2),
-                      st.text(max_size=30).filter(lambda t: not any(c.isdigit() for c in t))),
+    "date": st.one_of(
+        st.integers(),
+        st.booleans(),
+        st.floats(allow_nan=False),
+        st.text(max_size=12).filter(lambda t: not t[:1].isdigit()),
+        st.lists(st.integers(), max_size=2),
+    ),
+    "list": st.one_of(
+        st.integers(),
+        st.booleans(),
+        st.text(min_size=1, max_size=12),
+        st.lists(
+            st.one_of(st.integers(), st.text(max_size=5).map(lambda t: t + "?")),
+            min_size=1,
+            max_size=3,
+        ),
+    ),
+    "code": st.one_of(
+        st.integers(),
+        st.booleans(),
+        st.lists(st.text(), max_size=2),
+        st.text(max_size=30).filter(lambda t: not any(c.isdigit() for c in t)),
+    ),
 }
 # -- intakes (issue 3) end
 # -- intakes (issue 3) end

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import subprocess
 import sys
 from pathlib import Path
@@ -11,6 +12,7 @@ import pytest
 
 from protocol_tools import load_protocol, protocol_json_schema, validate
 from protocol_tools._cli import main
+from protocol_tools._text import minutes
 from test_loading import template_text
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -106,6 +108,35 @@ def test_show_csv_and_json(capsys, folder: Path):
     assert rows[-1]["end_s"] == 14 * 60
 
 
+def test_show_and_sheet_never_crash_on_huge_seconds(capsys, folder: Path):
+    bad = folder / "demo-lift.yaml"
+    bad.write_text(template_text().replace("seconds: 75", "seconds: 1e308", 1))
+    code, out, _ = run(capsys, "validate", str(bad))
+    assert code == 1
+    assert "steps[2].seconds" in out
+    for command in (["show", str(bad)], ["sheet", str(bad), "-o", str(folder / "x.pdf")]):
+        code, _, err = run(capsys, *command)
+        assert code == 1
+        assert "steps[2].seconds" in err
+        assert "Traceback" not in err
+    assert not (folder / "x.pdf").exists()
+
+
+@pytest.mark.parametrize(
+    ("seconds", "shown"),
+    [
+        (0, "0:00"),
+        (59.6, "1:00"),
+        (905, "15:05"),
+        (-61, "-1:01"),
+        (math.inf, "?:??"),
+        (math.nan, "?:??"),
+    ],
+)
+def test_minutes_never_crash(seconds, shown):
+    assert minutes(seconds) == shown
+
+
 def test_show_unknown_id_suggests(capsys, folder: Path):
     code, _, err = run(capsys, "show", "demo-lif", "--library", str(folder))
     assert code == 1
@@ -187,3 +218,13 @@ def test_validate_keeps_pandas_and_plotly_out():
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
     )
     assert "HEAVY []" in result.stdout
+
+
+def test_text_helpers_examples_run():
+    import doctest
+
+    from protocol_tools import _text
+
+    result = doctest.testmod(_text)
+    assert result.attempted > 0
+    assert result.failed == 0

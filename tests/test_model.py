@@ -13,7 +13,8 @@ from protocol_tools import (
     protocol_json_schema,
     reference,
 )
-from test_loading import template_text
+from protocol_tools._model import MAX_STEP_SECONDS
+from test_loading import findings_of, template_text
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -103,3 +104,16 @@ def test_library_protocols_validate_against_the_json_schema():
 
         jsonschema.validate(read_yaml_file(path).data, schema)
         load_protocol(path)
+
+
+def test_an_endless_step_is_a_located_error_not_an_infinite_timeline():
+    text = template_text().replace("seconds: 75", "seconds: 1e308", 1)
+    line = text.splitlines().index("    seconds: 1e308") + 1
+    (finding,) = findings_of(text)
+    assert finding.is_error
+    assert (finding.line, finding.column) == (line, 14)
+    assert finding.path == ("steps", 2, "seconds")
+    assert str(MAX_STEP_SECONDS) in finding.message
+    assert finding.message.startswith(f"must be at most {MAX_STEP_SECONDS}")
+    hour = template_text().replace("seconds: 75", f"seconds: {MAX_STEP_SECONDS}", 1)
+    assert parse_protocol(hour).steps[2].seconds == MAX_STEP_SECONDS  # the bound itself is fine

@@ -16,6 +16,7 @@ import protocol_tools as pt
 from conftest import DATA
 from protocol_tools import (
     OUTCOMES,
+    ExportError,
     Intake,
     IntakeError,
     ScreeningResult,
@@ -25,8 +26,13 @@ from protocol_tools import (
     screening_questions,
 )
 from protocol_tools._cli import main
-from protocol_tools._screening import _FIELD_KINDS, practice_clients, screening_rules
-from strategies import INTAKE_SESSION, documents, intakes, wrong_intake_values
+from protocol_tools._screening import (
+    _FIELD_KINDS,
+    check_client_code,
+    practice_clients,
+    screening_rules,
+)
+from strategies import documents, intakes, wrong_intake_values
 
 SESSION = dt.date(2026, 11, 23)
 STRENGTH = list(OUTCOMES)
@@ -525,6 +531,44 @@ def test_cli_usage_exits_2(capsys):
     assert caught.value.code == 2
 
 
+def test_a_wait_past_the_last_calendar_day_is_an_intake_error(tmp_path, capsys):
+    data = answers(
+        date=dt.date(9999, 12, 31),
+        birth_date=dt.date(9970, 1, 1),
+        last_retinoid_use=dt.date(9999, 12, 30),
+    )
+    with pytest.raises(IntakeError, match="last_retinoid_use") as caught:
+        screen(data)
+    assert "9999-12-31" in str(caught.value)
+    path = tmp_path / "late.yaml"
+    path.write_text(
+        "\n".join(
+            f"{key}: {json.dumps(value.isoformat() if isinstance(value, dt.date) else value)}"
+            for key, value in data.items()
+        ),
+        "utf-8",
+    )
+    assert main(["screen", str(path)]) == 1
+    assert "Traceback" not in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("code", ["C-0042", " C-0042 ", "7", "abc-1-2"])
+def test_one_client_code_check_for_every_caller(code):
+    assert check_client_code(code) == code.strip()
+    assert screen(answers(client=code)).client == code.strip()
+
+
+@pytest.mark.parametrize(
+    "code", ["Jane Doe", "JaneDoe", "C_0142", "C-" + "1" * 19, "-42", None, 42]
+)
+def test_a_name_or_junk_is_never_a_client_code(code):
+    with pytest.raises(IntakeError, match="like C-0042"):
+        check_client_code(code)
+    with pytest.raises(ExportError, match="never the client's name"):
+        check_client_code(code, ExportError)
+    assert "client" in problems_of(answers(client=code))
+
+
 # -- properties --------------------------------------------------------------------------
 
 
@@ -539,7 +583,7 @@ def test_property_the_strongest_matched_outcome_always_wins(data):
     assert result.allows_treatment is (result.outcome in ("adjust", "proceed"))
     if result.earliest_date is not None:
         assert result.outcome == "postpone"
-        assert result.earliest_date > INTAKE_SESSION
+        assert result.earliest_date > data["date"]
     # Saying yes to pregnancy can only make it stop.
     assert screen({**data, "pregnant": True}).outcome == "stop"
 

@@ -130,6 +130,15 @@ def test_start_blockers_without_widgets(library):
     )
     assert len(blockers) == 1
     assert "client code" in blockers[0]
+    # The app and the screening agree: what the screening refuses, the app refuses,
+    # and the hint describes the code the screening asks for (no '_').
+    for code in ("C_0142", "JaneDoe", "C-" + "1" * 20):
+        blockers = start_blockers(
+            protocol=protocol, client_code=code, result=result, prep_done=done
+        )
+        assert len(blockers) == 1, code
+        assert "like C-0042" in blockers[0]
+        assert "'_'" not in blockers[0]
 
 
 def test_the_log_records_screening_override_and_prep_at_start(app, tmp_path):

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import io
+import json
 import re
 import subprocess
 import unicodedata
@@ -17,6 +19,7 @@ from protocol_tools import (
     AppointmentsError,
     ExportError,
     Protocol,
+    ReferenceDataError,
     load_library,
     load_protocol,
     make_day_sheets,
@@ -29,15 +32,16 @@ from protocol_tools._cli import main
 from protocol_tools._data import load_data_file
 from protocol_tools._glyphs import Coverage, font_coverage
 from protocol_tools._screening import OUTCOMES, practice_clients, screen, screening_questions
+from protocol_tools._sheets import clean_text
 
 CLIENTS = DATA / "practice_clients"
 SIGNATURE = PROTOCOLS / "signature-lift-15.yaml"
 
 
 def pdf_pages(pdf: bytes) -> list[str]:
-    """The text of each page, spaces normalised and zero-width breaks removed."""
+    """The text of each page, spaces normalised (ordinary words are never broken)."""
     reader = pypdf.PdfReader(io.BytesIO(pdf))
-    return [" ".join(page.extract_text().replace("\u200b", "").split()) for page in reader.pages]
+    return [" ".join(page.extract_text().split()) for page in reader.pages]
 
 
 def pdftotext(pdf: bytes, *args: str) -> str:
@@ -46,7 +50,7 @@ def pdftotext(pdf: bytes, *args: str) -> str:
 
 
 def flat(text: str) -> str:
-    return " ".join(text.replace("\u200b", "").split())
+    return " ".join(text.split())
 
 
 @pytest.fixture(scope="module")
@@ -208,7 +212,7 @@ def test_forty_steps_break_cleanly_and_repeat_the_table_header():
     pdf = sheet_to_pdf(
         [
             session_sheet(
-                long_protocol(), client="C-7", screening=screen(CLIENTS / "c01_all_clear.yaml")
+                long_protocol(), client="C-1001", screening=screen(CLIENTS / "c01_all_clear.yaml")
             )
         ]
     )
@@ -217,7 +221,7 @@ def test_forty_steps_break_cleanly_and_repeat_the_table_header():
     for number, page in enumerate(pages, 1):
         assert "Technique Direction Passes Time" in page  # the repeated header row
         assert f"page {number} of {len(pages)}" in page
-    assert "Session sheet (continued) · C-7 · Forty Steps 2.3.4" in pages[1]
+    assert "Session sheet (continued) · C-1001 · Forty Steps 2.3.4" in pages[1]
     treated = re.findall(
         r"\b(\d+) (?:Jawline|Cheekbones|Forehead|Neck) (?:right|left)\b", " ".join(pages)
     )
@@ -258,9 +262,9 @@ def test_emoji_print_or_degrade_visibly(signature):
     printed = sheet["header"]["client_name"]
     assert coverage.covers(printed)  # nothing left that would print as an empty box
     text = flat(pdftotext(sheet_to_pdf([sheet])))
-    assert printed.replace("\u200b", "") in text
+    assert printed in text
     # no font here has it: named, never tofu
-    assert "[cjk unified ideograph-4e2d]" in printed.replace("\u200b", "")
+    assert "[cjk unified ideograph-4e2d]" in printed
 
 
 def test_glyph_fallbacks():
@@ -275,7 +279,7 @@ def test_a_500_character_name_is_cut_and_stays_on_the_page(signature):
     name = "A" * 250 + " " + "Ẅ" * 249
     sheet = session_sheet(
         signature,
-        client="C-1",
+        client="C-1001",
         client_name=name,
         clinic="B" * 500,
         screening=screen(CLIENTS / "c01_all_clear.yaml"),
@@ -376,6 +380,151 @@ def test_a_day_with_bad_rows(tmp_path):
     assert sum("page 1 of" in page for page in pages) == 3
 
 
+def test_a_name_in_the_client_column_is_a_bad_row_and_never_a_file_name(tmp_path):
+    day = write_day(
+        tmp_path,
+        [
+            "2026-11-23,09:00,Anna Smith,express-10,",  # row 2: a name
+            "2026-11-23,09:30,AnnaSmith,express-10,",  # row 3: a name without a space
+            "2026-11-23,10:00,C_0142,express-10,",  # row 4: '_' is not in a code
+            "2026-11-23,10:30,C-0042,express-10,",
+        ],
+    )
+    result = make_day_sheets(day, tmp_path / "out", library=PROTOCOLS)
+    assert [p.row for p in result.problems] == [2, 3, 4]
+    assert all("like C-0042" in str(p) for p in result.problems)
+    assert [p.name for p in result.sheets] == ["2026-11-23_1030_C-0042_express-10.pdf"]
+    assert not any("Anna" in p.name for p in (tmp_path / "out").iterdir())
+
+
+def test_one_unreadable_row_does_not_hide_the_rows_after_it(tmp_path):
+    good = [f"2026-11-23,1{n}:00,C-000{n},express-10," for n in range(5)]
+    path = tmp_path / "day.csv"
+    path.write_text(
+        "date,time,client,protocol,intake\n"
+        + good[0]
+        + "\n"
+        + "2026-11-23,09:00,C-0001,"
+        + "x" * 140_000
+        + ",\n"  # row 3: a 140 kB cell
+        + "\n".join(good[1:])
+        + "\n",
+        "utf-8",
+    )
+    result = make_day_sheets(path, tmp_path / "out", library=PROTOCOLS)
+    assert [p.row for p in result.problems] == [3]
+    assert "cannot be read as CSV" in str(result.problems[0])
+    assert len(result.sheets) == 5
+    assert csv.field_size_limit() == 131_072  # the process-wide limit is put back
+
+
+def test_a_date_past_the_calendar_is_a_bad_row_not_a_crash(tmp_path, capsys):
+    day = write_day(
+        tmp_path,
+        ["9999-12-30,09:00,C-0001,express-10,", "2026-11-23,10:00,C-0002,express-10,"],
+    )
+    result = make_day_sheets(day, tmp_path / "out", library=PROTOCOLS)
+    assert [p.row for p in result.problems] == [2]
+    assert "next visit" in str(result.problems[0])
+    assert "9999-12-31" in str(result.problems[0])
+    assert len(result.sheets) == 1
+    target = tmp_path / "late.pdf"
+    assert main(["sheet", str(SIGNATURE), "--date", "9999-12-31", "-o", str(target)]) == 1
+    err = capsys.readouterr().err
+    assert "next visit" in err
+    assert "Traceback" not in err
+    assert not target.exists()
+
+
+def test_a_sheet_dated_off_the_intakes_day_is_refused(tmp_path, capsys, signature):
+    intake = CLIENTS / "c10_retinoid_7_days.yaml"
+    message = (
+        "the intake was answered for 2026-11-23 but the sheet is for 2026-11-18: "
+        "screen the client again for that day"
+    )
+    with pytest.raises(ExportError, match=message):
+        session_sheet(signature, screening=screen(intake), date="2026-11-18")
+    status = main(
+        [
+            "sheet",
+            str(SIGNATURE),
+            "--intake",
+            str(intake),
+            "--date",
+            "2026-11-18",
+            "-o",
+            str(tmp_path / "x.pdf"),
+        ]
+    )
+    assert status == 1
+    assert message in " ".join(capsys.readouterr().err.split())
+    assert not (tmp_path / "x.pdf").exists()
+    day = write_day(tmp_path, [f"2026-11-18,09:00,C-1010,express-10,{intake}"])
+    result = make_day_sheets(day, tmp_path / "out", library=PROTOCOLS)
+    assert [p.row for p in result.problems] == [2]
+    assert message in str(result.problems[0])
+    # the intake's own day is fine
+    assert session_sheet(signature, screening=screen(intake), date="2026-11-23")
+
+
+@pytest.mark.parametrize(
+    ("client", "message"), [("Jane Doe", "like C-0042"), ("C-0042", "is for client C-1004")]
+)
+def test_the_sheet_command_refuses_a_name_or_another_clients_code(
+    tmp_path, capsys, client, message
+):
+    target = tmp_path / "x.pdf"
+    status = main(
+        [
+            "sheet",
+            "express-10",
+            "--library",
+            str(PROTOCOLS),
+            "--client",
+            client,
+            "--intake",
+            str(CLIENTS / "c04_pregnant.yaml"),
+            "-o",
+            str(target),
+        ]
+    )
+    assert status == 1
+    assert message in capsys.readouterr().err
+    assert not target.exists()
+    with pytest.raises(ExportError, match="like C-0042"):
+        session_sheet(load_protocol(SIGNATURE), client="Jane Doe")
+
+
+def test_ordinary_words_are_never_split(signature, sensitive):
+    assert clean_text("uncomfortable") == "uncomfortable"
+    assert clean_text("contraindications hyaluronic") == "contraindications hyaluronic"
+    sheet = session_sheet(signature, screening=sensitive)
+    assert "\u200b" not in json.dumps(sheet, ensure_ascii=False)
+    assert "\u200b" in clean_text("C" * 31)  # a pasted run still wraps
+
+
+@pytest.mark.parametrize(
+    ("section", "key"), [("aftercare", "window_hours"), ("next_visit", "weeks")]
+)
+def test_missing_aftercare_or_visit_data_is_an_error_not_a_guess(
+    tmp_path, monkeypatch, signature, section, key
+):
+    import shutil
+
+    folder = tmp_path / "data"
+    shutil.copytree(DATA, folder)
+    care = (folder / "session_care.yaml").read_text("utf-8")
+    line = {
+        "window_hours": "  window_hours: {min: 24, max: 48}\n",
+        "weeks": "  weeks: {min: 4, max: 6}\n",
+    }[key]
+    assert line in care
+    (folder / "session_care.yaml").write_text(care.replace(line, ""), "utf-8")
+    monkeypatch.setenv("PROTOCOL_TOOLS_DATA", str(folder))
+    with pytest.raises(ReferenceDataError, match=f"session_care.yaml {section}.{key}"):
+        session_sheet(signature, client="C-1")
+
+
 def test_the_sample_day_runs_from_the_command_line(tmp_path, capsys):
     status = main(["sheets", str(DATA / "sample_appointments.csv"), "-o", str(tmp_path)])
     out = capsys.readouterr().out
@@ -398,15 +547,12 @@ def test_an_intake_for_another_client_is_a_bad_row(tmp_path):
     [
         ("when,who\n2026-01-01,C-1\n", "missing columns date, time, client, protocol"),
         ("", "empty"),
-        (b"\xff\xfe bad".decode("latin-1"), "UTF-8"),
+        (b"date,time\n\xff\xfe bad", "UTF-8"),
     ],
 )
 def test_an_unusable_appointments_file(tmp_path, content, message):
     path = tmp_path / "day.csv"
-    if message == "UTF-8":
-        path.write_bytes(b"date,time\n\xff\xfe")
-    else:
-        path.write_text(content, "utf-8")
+    path.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
     with pytest.raises(AppointmentsError, match=message):
         make_day_sheets(path, tmp_path / "out")
 
@@ -477,7 +623,14 @@ def test_sheet_maker_previews_and_saves(tmp_path):
 
     maker = sheet_maker(PROTOCOLS, out_dir=tmp_path)
     maker.protocol.value = "express-10"
+    maker.date.value = dt.date(2026, 11, 18)
     maker.intake.value = "c02_sensitive_skin"
+    assert maker.date.value == dt.date(2026, 11, 23)  # the intake's day
+    maker.date.value = dt.date(2026, 11, 18)
+    assert maker.preview() == []
+    assert "screen the client again for that day" in maker.status.value
+    assert "Traceback" not in maker.status.value
+    maker.date.value = dt.date(2026, 11, 23)
     maker.client_name.value = "<b>Zoë</b>"
     maker.paper.value = "letter"
     assert len(maker.preview()) == 1

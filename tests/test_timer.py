@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from conftest import PROTOCOLS
@@ -20,9 +21,11 @@ from protocol_tools import (
     load_protocol,
     parse_protocol,
 )
-from protocol_tools._timer import LOG_COLUMNS, check_client_code, default_sessions_dir
+from protocol_tools._screening import check_client_code
+from protocol_tools._timer import LOG_COLUMNS, default_sessions_dir
 
 T0 = 1_790_000_000_000.0  # a browser timestamp (ms)
+CLOCK = "a1b2c3d4e5f60718"  # the random id a front end's clock sends with its events
 
 
 @pytest.fixture(scope="module")
@@ -40,10 +43,17 @@ def send(timer, content):
     timer._on_message(timer, content, [])
 
 
-def event(seq, name, step=None, at=0.0, **fields):
+def event(seq, name, step=None, at=0.0, clock=CLOCK, **fields):
     return {
         "type": "event",
-        "event": {"seq": seq, "event": name, "step": step, "at_ms": T0 + at, **fields},
+        "event": {
+            "clock_id": clock,
+            "seq": seq,
+            "event": name,
+            "step": step,
+            "at_ms": T0 + at,
+            **fields,
+        },
     }
 
 
@@ -117,12 +127,24 @@ def test_speed_cannot_change_once_started(timer):
         timer.speed = 5
 
 
-@pytest.mark.parametrize("code", ["Jane Doe", "", "x" * 40, "C-01;DROP"])
+@pytest.mark.parametrize(
+    "code", ["Jane Doe", "JaneDoe", "C_0142", "", "C-" + "1" * 20, "C-01;DROP"]
+)
 def test_a_name_or_junk_is_not_a_client_code(lift, code):
-    with pytest.raises(SessionError, match="client code"):
+    # The timer uses the screening's one definition: a digit is needed, no '_',
+    # at most 20 characters.
+    with pytest.raises(SessionError, match="like C-0042"):
         SessionTimer(lift, client_code=code)
     with pytest.raises(SessionError):
-        check_client_code(code)
+        check_client_code(code, SessionError)
+
+
+def test_a_name_set_on_the_timer_directly_is_never_saved(lift, tmp_path):
+    timer = SessionTimer(lift, client_code="C-0142")
+    timer.client_code = "JaneDoe"
+    with pytest.raises(ExportError, match="not a client code"):
+        timer.save_log(tmp_path)
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_events_from_the_browser_land_in_the_log(timer):
@@ -144,13 +166,31 @@ def test_events_from_the_browser_land_in_the_log(timer):
 
 
 def test_a_repeated_or_unknown_event_is_ignored(timer):
-    assert timer.receive({"seq": 1, "event": "started", "at_ms": T0})
-    assert not timer.receive({"seq": 1, "event": "started", "at_ms": T0})
-    assert not timer.receive({"seq": 2, "event": "rm -rf", "at_ms": T0})
-    assert not timer.receive({"seq": "3", "event": "paused"})
+    assert timer.receive({"clock_id": CLOCK, "seq": 1, "event": "started", "at_ms": T0})
+    assert not timer.receive({"clock_id": CLOCK, "seq": 1, "event": "started", "at_ms": T0})
+    assert not timer.receive({"clock_id": CLOCK, "seq": 2, "event": "rm -rf", "at_ms": T0})
+    assert not timer.receive({"clock_id": CLOCK, "seq": "3", "event": "paused"})
+    assert not timer.receive({"seq": 4, "event": "paused"})  # no clock id
+    assert not timer.receive({"clock_id": "x" * 65, "seq": 5, "event": "paused"})
     send(timer, "not a dict")
     send(timer, {"type": "event", "event": "nope"})
     assert len(timer.log) == 1
+
+
+def test_a_reloaded_page_keeps_logging(timer):
+    # The first front end logs three events, then the page is reloaded with the
+    # kernel running: the new clock counts from 1 again under a new id.
+    for seq, (name, step) in enumerate(
+        [("started", None), ("step_started", 1), ("step_ended", 1)], start=1
+    ):
+        send(timer, event(seq, name, step, clock="first-clock"))
+    send(timer, event(1, "step_started", 2, 60_000, clock="after-reload"))
+    send(timer, event(2, "paused", 2, 61_000, clock="after-reload"))
+    # ...and a message delivered twice is still logged once.
+    send(timer, event(2, "paused", 2, 61_000, clock="after-reload"))
+    log = timer.log
+    assert list(log["event"]) == ["started", "step_started", "step_ended", "step_started", "paused"]
+    assert list(log["step"].astype(object)) == [pd.NA, 1, 1, 2, 2]
 
 
 def test_long_text_from_the_browser_is_cut(timer):
@@ -178,7 +218,7 @@ def test_summary_compares_planned_and_actual(timer):
 
 def test_adjustments_are_recorded_with_their_reason(timer):
     jaw = next(s["step"] for s in timer.steps if s["zone"] == "jawline")
-    timer.record_adjustment(jaw, current_uA=250, reason="client felt a zap")
+    timer.record_adjustment(jaw, current_uA=200, reason="client felt a zap")
     send(
         timer,
         {
@@ -192,15 +232,15 @@ def test_adjustments_are_recorded_with_their_reason(timer):
     log = timer.log
     rows = log[log["event"] == "adjustment"]
     assert list(rows["step"]) == [jaw, jaw + 1]
-    assert rows["current_uA"].iloc[0] == 250
+    assert rows["current_uA"].iloc[0] == 200
     assert rows["reason"].iloc[1] == "zone skipped: grinds teeth"
     assert timer.adjustments[0] == {
         "step": jaw,
-        "current_uA": 250,
+        "current_uA": 200,
         "skipped": False,
         "reason": "client felt a zap",
     }
-    assert "250 µA" in timer.summary().loc[jaw, "adjustments"]
+    assert "200 µA" in timer.summary().loc[jaw, "adjustments"]
 
 
 @pytest.mark.parametrize(
@@ -217,6 +257,18 @@ def test_a_wrong_adjustment_is_refused(timer, step, fields, message):
     with pytest.raises(SessionError, match=message):
         timer.record_adjustment(step, **fields)
     assert timer.log.empty
+
+
+@pytest.mark.parametrize("raised_to", [950, None])
+def test_turning_down_needs_a_current_below_the_steps(timer, raised_to):
+    jaw = next(s for s in timer.steps if s["zone"] == "jawline")
+    current = raised_to if raised_to is not None else jaw["current_uA"]  # the same is no change
+    with pytest.raises(SessionError, match=f"is set to {jaw['current_uA']:g} µA"):
+        timer.record_adjustment(jaw["step"], current_uA=current, reason="client asked")
+    send(timer, {"type": "adjustment", "step": jaw["step"], "current_uA": current, "reason": "x"})
+    assert "not turned down" in timer.notice
+    assert timer.log.empty
+    assert timer.adjustments == []
 
 
 def test_a_wrong_adjustment_from_the_browser_shows_a_notice(timer):

@@ -279,3 +279,10 @@ def test_the_same_file_named_twice_is_checked_once(tmp_path: Path):
     results = check_files([path, tmp_path, str(path)])
     assert list(results) == [str(path)]
     assert results[str(path)] == []
+
+
+def test_library_membership_never_raises(tmp_path: Path):
+    write(tmp_path, base(), "demo-lift")
+    library = load_library(tmp_path)
+    assert "demo-lift" in library
+    assert "no-such-protocol" not in library

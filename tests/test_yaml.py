@@ -76,6 +76,18 @@ def test_hostile_or_broken_text_gives_a_located_problem(text, code, line):
     assert found.column is not None
 
 
+def test_one_and_true_are_different_keys():
+    # Python takes True for 1; the file does not, so neither is "written twice".
+    mixed = problem("1: a\ntrue: b\n")
+    assert mixed.line == 2
+    assert "written twice" not in mixed.message
+    assert "true and 1 are different keys" in mixed.message
+    assert "quote" in mixed.message
+    twice = problem("true: a\nfalse: b\ntrue: c\n")
+    assert twice.message == "true is written twice (first on line 1)"
+    assert read_yaml_text("1: a\n'true': b\n").data == {1: "a", "true": "b"}
+
+
 def test_tab_problem_says_use_spaces():
     assert "spaces" in problem("a:\n\tb: 1\n").message
 

@@ -231,6 +231,8 @@ def _translate(error: Mapping[str, Any], document: YamlDocument) -> Finding:
     elif kind == "greater_than":
         code = "not-positive"
         message = f"must be more than {context.get('gt', 0):g} (got {_shown(got)})"
+    elif kind == "less_than_equal":
+        message = f"must be at most {context.get('le'):g} (got {_shown(got)})"
     elif kind == "finite_number":
         message = f"must be an ordinary number (got {_shown(got)})"
     elif kind == "string_pattern_mismatch":
@@ -287,6 +289,9 @@ class Library(Mapping[str, Protocol]):
             return self.protocols[key]
         except KeyError:
             raise LibraryError(_unknown_id_message(key, self.protocols, self.folder)) from None
+
+    def __contains__(self, key: object) -> bool:
+        return key in self.protocols
 
     def __iter__(self) -> Iterator[str]:
         return iter(self.protocols)

@@ -36,6 +36,11 @@ LongText = Annotated[str, StringConstraints(min_length=1, max_length=5000)]
 PositiveNumber = Annotated[float, Field(gt=0, allow_inf_nan=False)]
 PositiveWhole = Annotated[int, Field(gt=0)]
 
+# A format sanity bound, not a safety fact: no step of a 10–20-minute session lasts
+# an hour, so a longer one is a typing mistake (3600 for 360, or 1e308) to report
+# where it stands instead of an endless timeline.
+MAX_STEP_SECONDS = 3600
+
 Kind = Literal["prep", "treatment", "closing"]
 Side = Literal["left", "right", "both"]
 Setting = Literal["clinic", "home"]
@@ -72,7 +77,9 @@ class Step(_Strict):
     )
     direction: ShortText | None = Field(default=None, description="Where the strokes go.")
     passes: PositiveWhole | None = Field(default=None, description="How many passes.")
-    seconds: PositiveNumber = Field(description="How long the step lasts, in seconds.")
+    seconds: PositiveNumber = Field(
+        le=MAX_STEP_SECONDS, description="How long the step lasts, in seconds (at most an hour)."
+    )
     hold_seconds: PositiveNumber | None = Field(
         default=None, description="How long each hold lasts (hold and glide-hold)."
     )

@@ -35,8 +35,9 @@ from pathlib import Path
 from typing import Any
 
 from ._data import data_dir, load_data_file
-from ._errors import IntakeError, ReferenceDataError
+from ._errors import IntakeError, ProtocolToolsError, ReferenceDataError
 from ._loading import suggest
+from ._text import add_days, as_date
 from ._yaml import YamlDocument, YamlProblem, read_yaml_file
 
 # OUTCOMES is served by the module's __getattr__ (read from data on first use).
@@ -44,6 +45,7 @@ __all__ = [
     "Intake",
     "Reason",
     "ScreeningResult",
+    "check_client_code",
     "load_intake",
     "outcomes",
     "parse_intake",
@@ -105,6 +107,7 @@ class ScreeningRules:
     minimum_age_years: int
     oldest_plausible_age_years: int
     client_code_pattern: str
+    client_code_max_chars: int
     client_code_explain: str
     heal_first_note: str
 
@@ -185,6 +188,7 @@ def _rules_at(folder: Path) -> ScreeningRules:
         minimum_age_years=_need(_need(doc, "minimum_age", where), "years", where),
         oldest_plausible_age_years=_need(doc, "oldest_plausible_age_years", where),
         client_code_pattern=_need(code, "pattern", f"{where} client_code"),
+        client_code_max_chars=_need(code, "max_chars", f"{where} client_code"),
         client_code_explain=_need(code, "explain", f"{where} client_code"),
         heal_first_note=_need(doc, "heal_first_note", where),
     )
@@ -285,26 +289,41 @@ def _required_fields() -> list[str]:
     return [name for name in _FIELD_KINDS if name not in optional]
 
 
+def check_client_code(
+    value: object, error: type[ProtocolToolsError] = IntakeError, what: str = "client code"
+) -> str:
+    """``value`` stripped if it is a client code (``C-0042``); else raise ``error``.
+
+    The one check of a client code, read from ``data/contraindications.yaml``
+    (``client_code``): the intake, the guided session and the session sheets all use
+    it, so a name typed where a code belongs never reaches a record or a file name::
+
+        >>> check_client_code(" C-0042 ")
+        'C-0042'
+        >>> check_client_code("Jane Doe")  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        protocol_tools._errors.IntakeError: client code 'Jane Doe' is not a client code: ...
+    """
+    rules = screening_rules()
+    code = value.strip() if isinstance(value, str) else value
+    if (
+        isinstance(code, str)
+        and len(code) <= rules.client_code_max_chars
+        and re.fullmatch(rules.client_code_pattern, code)
+    ):
+        return code
+    too_long = isinstance(code, str) and len(code) > rules.client_code_max_chars
+    raise error(
+        f"{what} {_got(code)} is not a client code: "
+        + (f"it is longer than {rules.client_code_max_chars} characters; " if too_long else "")
+        + f"use {rules.client_code_explain}"
+    )
+
+
 def _got(value: Any) -> str:
     text = repr(value)
     return text if len(text) <= 40 else text[:37] + "..."
-
-
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-
-
-def _as_date(value: Any) -> dt.date | None:
-    """A date from YAML (a date object) or JSON/forms (ISO text); None if neither."""
-    if isinstance(value, dt.datetime):
-        return None
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str) and _ISO_DATE.fullmatch(value.strip()):
-        try:
-            return dt.date.fromisoformat(value.strip())
-        except ValueError:
-            return None
-    return None
 
 
 class _Reader:
@@ -377,13 +396,14 @@ class _Reader:
     # One method per kind of answer; each returns the value or _BAD.
 
     def _code(self, name: str, value: Any) -> Any:
-        if not isinstance(value, str) or not re.fullmatch(self.rules.client_code_pattern, value):
+        try:
+            return check_client_code(value)
+        except IntakeError:
             self.problem(name, f"must be {self.rules.client_code_explain} (got {_got(value)})")
             return _BAD
-        return value
 
     def _date(self, name: str, value: Any) -> Any:
-        parsed = _as_date(value)
+        parsed = as_date(value)
         if parsed is None:
             self.problem(name, f"must be a date like 2026-11-23 (got {_got(value)})")
             return _BAD
@@ -392,7 +412,7 @@ class _Reader:
     def _date_or_never(self, name: str, value: Any) -> Any:
         if value is None:
             return None
-        parsed = _as_date(value)
+        parsed = as_date(value)
         if parsed is None:
             self.problem(
                 name,
@@ -542,7 +562,7 @@ def _test_within_days(rule: ScreeningRule, intake: Intake) -> _Match | None:
     days = (intake.date - when).days
     if days >= rule.wait_days:
         return None
-    earliest = when + dt.timedelta(days=rule.wait_days)
+    earliest = add_days(when, rule.wait_days, rule.field, IntakeError)
     return _Match(
         f"Last time: {when} ({days} day{'s' if days != 1 else ''} before the session); "
         f"earliest date: {earliest}.",

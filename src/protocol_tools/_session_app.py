@@ -26,8 +26,15 @@ from ._errors import ProtocolToolsError, ReferenceDataError, SessionError
 from ._intake_form import IntakeForm
 from ._loading import Library, load_library
 from ._model import Protocol
-from ._screening import ScreeningResult, load_intake, outcomes, practice_clients
-from ._timer import SessionTimer, check_client_code, default_sessions_dir
+from ._screening import (
+    ScreeningResult,
+    check_client_code,
+    load_intake,
+    outcomes,
+    practice_clients,
+    screening_rules,
+)
+from ._timer import SessionTimer, default_sessions_dir
 
 __all__ = ["GuidedSession", "guided_session", "prep_checklist", "start_blockers"]
 
@@ -97,10 +104,10 @@ def start_blockers(
     if protocol is None:
         blockers.append("choose a protocol")
     try:
-        code = check_client_code(client_code)
+        code = check_client_code(client_code, SessionError)
     except SessionError:
         code = None
-        blockers.append("enter the client code (letters, digits, '-' or '_', e.g. C-0142)")
+        blockers.append(f"enter the client code: {screening_rules().client_code_explain}")
     if result is None:
         blockers.append("screen the client: answer the intake form and press Screen this client")
     else:
@@ -351,7 +358,7 @@ class GuidedSession(widgets.VBox):
             self.timer.locked = bool(blockers)
             self.timer.locked_reason = "; ".join(blockers)
             if not blockers:
-                self.timer.client_code = check_client_code(self.client_code.value)
+                self.timer.client_code = check_client_code(self.client_code.value, SessionError)
 
     def _timer_changed(self, change: Any) -> None:
         running = change.new in ("running", "paused")

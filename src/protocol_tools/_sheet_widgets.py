@@ -120,6 +120,10 @@ class SheetMaker(widgets.Tab):
         for control in (self.preview_button, self.save_button):
             control.layout = widgets.Layout(width="10rem")
         self.preview_button.on_click(lambda _: self.preview())
+        # A screening holds for its own day only: choosing an intake moves the date
+        # to the intake's (a different date is then refused with a message).
+        self.intake.observe(self._intake_chosen, names="value")
+        self.intake_upload.observe(self._intake_chosen, names="value")
         self.save_button.on_click(lambda _: self.save())
         one = widgets.VBox(
             [
@@ -196,6 +200,19 @@ class SheetMaker(widgets.Tab):
                 path.write_bytes(upload[1])
                 return screen(path)
         return screen(self.practice[choice])
+
+    def _intake_chosen(self, _change: object = None) -> None:
+        try:
+            screening = self._screening()
+        except ProtocolToolsError as error:
+            if self.intake.value != UPLOADED:  # nothing uploaded yet is not an error
+                self.status.value = _message("Error", str(error))
+            return
+        if screening is not None:
+            self.date.value = screening.date
+            self.status.value = _message(
+                "Note", f"Session date set to {screening.date}, the day the intake was answered for"
+            )
 
     def _sheet(self) -> dict[str, Any]:
         protocol = self.library[self.protocol.value]

@@ -44,8 +44,9 @@ from typing import TYPE_CHECKING, Any
 
 from ._atomic import atomic_write_bytes
 from ._data import data_dir, load_data_file, reference
-from ._errors import AppointmentsError, ExportError, ProtocolToolsError
+from ._errors import AppointmentsError, ExportError, ProtocolToolsError, ReferenceDataError
 from ._glyphs import font_coverage
+from ._text import add_days, as_date, minutes, number
 
 if TYPE_CHECKING:
     import argparse
@@ -73,13 +74,20 @@ PAPERS = {"a4": "a4", "letter": "us-letter"}
 
 # Engineering limits, not facts: a name longer than this is cut (with "…") so it
 # cannot push the header off the page; an appointments file beyond these is a
-# mistake, not a day's work.
+# mistake, not a day's work. Client codes follow the screening's one definition
+# (data/contraindications.yaml, client_code).
 MAX_NAME_CHARS = 120
-MAX_CODE_CHARS = 40
 MAX_FIELD_CHARS = 300
-UNBROKEN_RUN = 12
+# Longer than any word a sheet prints ("contraindications" is 17): only a longer
+# run (a pasted code, a name without spaces) gets break points, every BREAK_EVERY
+# characters so it wraps even in a narrow column; an ordinary word is never split.
+UNBROKEN_RUN = 30
+BREAK_EVERY = 12
 MAX_APPOINTMENT_BYTES = 1_000_000
 MAX_APPOINTMENT_ROWS = 500
+# No cell of an appointment (a date, a time, a code, a protocol id, a file name)
+# comes near this; a longer one is reported as an unreadable row.
+MAX_APPOINTMENT_CELL_CHARS = 10_000
 
 _WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -138,10 +146,14 @@ def _cut(text: str, limit: int) -> str:
 
 
 def _breakable(text: str) -> str:
-    # A zero-width space inside very long unbroken runs (a pasted code, a name
-    # without spaces) lets the line wrap inside its column instead of running
-    # off the page.
-    return re.sub(rf"(\S{{{UNBROKEN_RUN}}})(?=\S)", "\\1\u200b", text)
+    # A zero-width space inside very long unbroken runs lets the line wrap inside
+    # its column instead of running off the page (and leaves PDF search and copy
+    # of ordinary words intact).
+    def split(run: re.Match[str]) -> str:
+        word = run[0]
+        return "\u200b".join(word[i : i + BREAK_EVERY] for i in range(0, len(word), BREAK_EVERY))
+
+    return re.sub(rf"\S{{{UNBROKEN_RUN + 1},}}", split, text)
 
 
 def clean_text(value: object, limit: int = MAX_FIELD_CHARS) -> str:
@@ -155,24 +167,18 @@ def long_date(day: dt.date) -> str:
     return f"{_WEEKDAYS[day.weekday()]} {day.day} {_MONTHS[day.month - 1]} {day.year}"
 
 
-def _as_date(value: dt.date | str | None, what: str) -> dt.date | None:
+def _date(value: dt.date | str | None, what: str) -> dt.date | None:
+    """``None`` for no date; a date; or ExportError naming ``what``."""
     if value is None or value == "":
         return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value).strip())
-    except ValueError:
-        raise ExportError(f"{what}: {value!r} is not a date like 2026-03-02") from None
+    day = as_date(value)
+    if day is None:
+        raise ExportError(f"{what}: {value!r} is not a date like 2026-03-02")
+    return day
 
 
-def _number(value: float | None, unit: str = "") -> str:
-    if value is None:
-        return ""
-    text = f"{value:g}" if value != int(value) else str(int(value))
-    return f"{text}{unit}"
+def _later(day: dt.date, days: float, what: str) -> dt.date:
+    return add_days(day, days, what, ExportError)
 
 
 # -- the sheet's data ----------------------------------------------------------------
@@ -233,9 +239,9 @@ def _screening_block(result: dict[str, Any] | None) -> dict[str, Any]:
         clean_text(item.get("text", item) if isinstance(item, Mapping) else item)
         for item in result.get("adjustments") or []
     ]
-    earliest = _as_date(result.get("earliest_date"), "earliest_date")
+    earliest = _date(result.get("earliest_date"), "earliest_date")
     wait = result.get("wait_text") or ""
-    intake_date = _as_date(result.get("date"), "screening date")
+    intake_date = _date(result.get("date"), "screening date")
     return {
         "mode": "result",
         "outcome": str(result.get("outcome", "")),
@@ -258,7 +264,7 @@ def _steps(protocol: Protocol) -> tuple[list[dict[str, Any]], list[tuple[str, st
     numbers: dict[tuple[str, str], list[str]] = {}
     order = 0
     for entry in protocol.timeline():
-        seconds = _number(entry.seconds, " s")
+        seconds = number(entry.seconds, " s")
         if entry.kind != "treatment" or not entry.zone:
             action = entry.action or entry.zone_name or entry.kind
             rows.append(
@@ -274,7 +280,7 @@ def _steps(protocol: Protocol) -> tuple[list[dict[str, Any]], list[tuple[str, st
         technique = techniques.get(entry.technique or "")
         technique_text = technique.name if technique else (entry.technique or "")
         if entry.hold_seconds:
-            technique_text += f", {_number(entry.hold_seconds, ' s')}"
+            technique_text += f", {number(entry.hold_seconds, ' s')}"
         direction = entry.direction or ""
         if entry.rewet_gel:
             direction = "Mist the gel first. " + direction
@@ -286,9 +292,9 @@ def _steps(protocol: Protocol) -> tuple[list[dict[str, Any]], list[tuple[str, st
                 "side": _SIDE_CELLS.get(entry.side or "", entry.side or ""),
                 "technique": clean_text(technique_text),
                 "direction": clean_text(direction),
-                "passes": _number(entry.passes),
+                "passes": number(entry.passes),
                 "seconds": seconds,
-                "current": _number(entry.current_uA),
+                "current": number(entry.current_uA),
             }
         )
         halves = ("right", "left") if entry.side in (None, "both") else (entry.side,)
@@ -324,23 +330,28 @@ def session_sheet(
 
     defaults = sheet_defaults()
     result = _screening_dict(screening)
-    day = _as_date(date, "date") or _as_date((result or {}).get("date"), "screening date")
-    day = day or dt.date.today()
-    code = client if client not in (None, "") else (result or {}).get("client") or ""
+    screened_on = _date((result or {}).get("date"), "screening date")
+    day = _date(date, "date") or screened_on or dt.date.today()
+    if screened_on is not None and day != screened_on:
+        # The screening's waits are counted from its own date: on another day the
+        # outcome can be different (a retinoid a week ago is a postpone today).
+        raise ExportError(
+            f"the intake was answered for {screened_on} but the sheet is for {day}: "
+            "screen the client again for that day"
+        )
+    code = _client_code(client, result)
     care = _mapping("session_care.yaml")
     rows, numbered, described = _steps(protocol)
 
-    window = care.get("aftercare", {}).get("window_hours", {})
-    low_h, high_h = int(window.get("min", 24)), int(window.get("max", 48))
+    low_h, high_h = _care_range(care, "aftercare", "window_hours")
     items = list(care.get("aftercare", {}).get("items") or [])
     if protocol.setting == "home":
         items += list(care.get("aftercare", {}).get("home_device_items") or [])
-    weeks = care.get("next_visit", {}).get("weeks", {})
-    low_w, high_w = int(weeks.get("min", 4)), int(weeks.get("max", 6))
-    first_visit = day + dt.timedelta(weeks=low_w)
-    last_visit = day + dt.timedelta(weeks=high_w)
+    low_w, high_w = _care_range(care, "next_visit", "weeks")
+    first_visit = _later(day, low_w * 7, "next visit")
+    last_visit = _later(day, high_w * 7, "next visit")
 
-    code_text = clean_text(code, MAX_CODE_CHARS)
+    code_text = clean_text(code)
     protocol_line = clean_text(f"{protocol.name} {protocol.version}")
     return {
         "header": {
@@ -361,8 +372,8 @@ def session_sheet(
                 "version": clean_text(protocol.version),
                 "setting": protocol.setting,
             },
-            "device_time": _minutes(protocol.device_seconds),
-            "session_time": _minutes(protocol.total_seconds),
+            "device_time": f"{minutes(protocol.device_seconds)} min",
+            "session_time": f"{minutes(protocol.total_seconds)} min",
             "steps_count": len(protocol.steps),
         },
         "footer": {
@@ -380,8 +391,8 @@ def session_sheet(
         "face_map_alt": "Face map, zones numbered in treatment order: " + described,
         "aftercare": {
             "window": f"next {low_h}–{high_h} hours",
-            "until": f"Until {long_date(day + dt.timedelta(hours=high_h))} "
-            f"(at least until {long_date(day + dt.timedelta(hours=low_h))}):",
+            "until": f"Until {long_date(_later(day, high_h / 24, 'aftercare'))} "
+            f"(at least until {long_date(_later(day, low_h / 24, 'aftercare'))}):",
             "items": [clean_text(item) for item in items],
         },
         "next_visit": {
@@ -393,9 +404,39 @@ def session_sheet(
     }
 
 
-def _minutes(seconds: float) -> str:
-    whole = round(seconds)
-    return f"{whole // 60}:{whole % 60:02d} min"
+def _client_code(client: str | None, result: Mapping[str, Any] | None) -> str:
+    """The sheet's client code: given, else the screening's; "" prints a blank line.
+
+    A given code must be a client code (never a name) and, with a screening, the
+    screened client's: a sheet must not carry one client's outcome under another.
+    """
+    from ._screening import check_client_code
+
+    screened = str((result or {}).get("client") or "")
+    if client in (None, ""):
+        return screened
+    code = check_client_code(client, ExportError, "client")
+    if screened and code != screened:
+        raise ExportError(f"the intake is for client {screened}, not {code}")
+    return code
+
+
+def _care_range(care: Mapping[str, Any], section: str, key: str) -> tuple[int, int]:
+    """``min`` and ``max`` of ``section.key`` in session_care.yaml; facts live in data,
+    so a missing one is an error, never a number made up here."""
+    where = f"session_care.yaml {section}.{key}"
+    entry = (care.get(section) or {}).get(key) if isinstance(care.get(section), dict) else None
+    if not isinstance(entry, dict):
+        raise ReferenceDataError(f"{where}: missing (it needs min and max)")
+    values = []
+    for end in ("min", "max"):
+        value = entry.get(end)
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise ReferenceDataError(f"{where}.{end}: needs a whole number, not {value!r}")
+        values.append(value)
+    if values[0] > values[1]:
+        raise ReferenceDataError(f"{where}: min {values[0]} is more than max {values[1]}")
+    return values[0], values[1]
 
 
 # -- rendering -------------------------------------------------------------------
@@ -518,6 +559,16 @@ def _read_appointments(path: Path, intake_dir: Path) -> tuple[list[_Appointment]
         raise AppointmentsError(f"{path}: cannot read it ({error.strerror})") from None
     except UnicodeDecodeError:
         raise AppointmentsError(f"{path}: not UTF-8 text; save the CSV as UTF-8") from None
+    limit = csv.field_size_limit(MAX_APPOINTMENT_CELL_CHARS)  # process-wide: put back below
+    try:
+        return _read_rows(path, text, intake_dir)
+    finally:
+        csv.field_size_limit(limit)
+
+
+def _read_rows(
+    path: Path, text: str, intake_dir: Path
+) -> tuple[list[_Appointment], list[RowProblem]]:
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         header = next(reader, None)
@@ -543,8 +594,11 @@ def _read_appointments(path: Path, intake_dir: Path) -> tuple[list[_Appointment]
         try:
             values = next(reader, None)
         except csv.Error as error:
-            problems.append(RowProblem(reader.line_num, f"cannot be read as CSV ({error})"))
-            break
+            # One unreadable row (a huge cell, a stray quote) is reported like any
+            # bad row; the reader goes on with the next line.
+            row_number += 1
+            problems.append(RowProblem(row_number, f"cannot be read as CSV ({error})"))
+            continue
         if values is None:
             break
         row_number += 1
@@ -559,25 +613,24 @@ def _read_appointments(path: Path, intake_dir: Path) -> tuple[list[_Appointment]
         }
         try:
             appointments.append(_appointment(row_number, cells, intake_dir))
-        except ValueError as error:
-            problems.append(RowProblem(row_number, str(error)))
+        except ProtocolToolsError as error:
+            problems.append(RowProblem(row_number, _one_line(error)))
     return appointments, problems
 
 
 def _appointment(row: int, cells: dict[str, str], folder: Path) -> _Appointment:
+    from ._screening import check_client_code
+
     for name in REQUIRED_COLUMNS:
         if not cells.get(name):
-            raise ValueError(f"{name} is empty")
-    try:
-        day = dt.date.fromisoformat(cells["date"])
-    except ValueError:
-        raise ValueError(f"date {cells['date']!r} is not a date like 2026-03-02") from None
+            raise ExportError(f"{name} is empty")
+    day = as_date(cells["date"])
+    if day is None:
+        raise ExportError(f"date {cells['date'][:40]!r} is not a date like 2026-03-02")
     match = re.fullmatch(r"(\d{1,2}):(\d{2})", cells["time"])
     if not match or int(match[1]) > 23 or int(match[2]) > 59:
-        raise ValueError(f"time {cells['time']!r} is not a time like 09:30") from None
-    client = cells["client"]
-    if len(client) > MAX_CODE_CHARS:
-        raise ValueError(f"client {client[:20]!r}… is longer than {MAX_CODE_CHARS} characters")
+        raise ExportError(f"time {cells['time'][:40]!r} is not a time like 09:30")
+    client = check_client_code(cells["client"], ExportError, "client")
     intake = cells.get("intake") or ""
     return _Appointment(
         row=row,
@@ -686,10 +739,10 @@ def _one_line(error: Exception) -> str:
 def _iso_date(text: str) -> dt.date:
     import argparse
 
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-03-02") from None
+    day = as_date(text)
+    if day is None:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-03-02")
+    return day
 
 
 def _cmd_sheet(args: argparse.Namespace) -> int:

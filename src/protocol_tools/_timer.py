@@ -22,7 +22,6 @@ from __future__ import annotations
 import datetime as dt
 import math
 import os
-import re
 import uuid
 from dataclasses import asdict
 from pathlib import Path
@@ -36,6 +35,7 @@ from ._data import reference, repo_root
 from ._errors import ExportError, ProtocolFileError, SessionError
 from ._facemap import zone_geometry
 from ._model import Protocol
+from ._screening import check_client_code
 from ._validation import validate
 
 if TYPE_CHECKING:
@@ -45,7 +45,6 @@ __all__ = [
     "LOG_COLUMNS",
     "SESSIONS_ENV",
     "SessionTimer",
-    "check_client_code",
     "check_runnable",
     "default_sessions_dir",
 ]
@@ -57,6 +56,7 @@ SESSIONS_ENV = "PROTOCOL_TOOLS_SESSIONS"
 # countdown is unreadable and the cues run together.
 MAX_SPEED = 120.0
 _TEXT_LIMIT = 300
+_CLOCK_ID_LIMIT = 64
 
 # What the browser may report, and what Python itself adds to the log.
 BROWSER_EVENTS = frozenset(
@@ -87,9 +87,6 @@ LOG_COLUMNS = [
     "source",
     "logged_at",
 ]
-# Where a client code is asked for, this is what it looks like: short, no spaces,
-# so a full name ("Jane Doe") is refused rather than written into a log.
-CLIENT_CODE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$")
 
 
 def check_runnable(protocol: Protocol) -> None:
@@ -114,21 +111,6 @@ def check_runnable(protocol: Protocol) -> None:
         )
 
 
-def check_client_code(code: str) -> str:
-    """Return ``code`` stripped, or raise :class:`SessionError` if it is not a client code.
-
-    A client code is 1–32 letters, digits, hyphens or underscores (``C-0142``); a
-    name with a space is refused so that logs never carry one.
-    """
-    code = (code or "").strip()
-    if not CLIENT_CODE_PATTERN.fullmatch(code):
-        raise SessionError(
-            f"client code {code[:40]!r} is not valid: use 1–32 letters, digits, '-' or '_' "
-            "(for example C-0142), never the client's name"
-        )
-    return code
-
-
 def default_sessions_dir() -> Path:
     """Where session logs go: ``$PROTOCOL_TOOLS_SESSIONS`` or ``~/microcurrent-sessions``."""
     override = os.environ.get(SESSIONS_ENV)
@@ -148,7 +130,7 @@ def _text(value: Any) -> str | None:
     return str(value)[:_TEXT_LIMIT]
 
 
-def _number(value: Any) -> float | None:
+def _finite(value: Any) -> float | None:
     if isinstance(value, bool) or not isinstance(value, int | float):
         return None
     return float(value) if math.isfinite(value) else None
@@ -211,9 +193,13 @@ class SessionTimer(anywidget.AnyWidget):
     ) -> None:
         check_runnable(protocol)
         self.protocol = protocol
-        self.client_code = check_client_code(client_code) if client_code is not None else None
+        self.client_code = (
+            check_client_code(client_code, SessionError) if client_code is not None else None
+        )
         self._rows: list[dict[str, Any]] = []
-        self._seen: set[int] = set()
+        # (clock id, seq) of every browser event logged: each front end numbers its
+        # events from 1, so the number alone repeats after a page reload.
+        self._seen: set[tuple[str, int]] = set()
         super().__init__(
             session_id=uuid.uuid4().hex,
             title=f"{protocol.name} ({protocol.id} {protocol.version})",
@@ -245,27 +231,32 @@ class SessionTimer(anywidget.AnyWidget):
     def receive(self, event: dict[str, Any]) -> bool:
         """Add one event the browser reported to the log; False if ignored.
 
-        The browser numbers its events (``seq``): a repeated number is ignored, so a
-        message sent twice is logged once. Unknown events are ignored too.
+        Each front end's clock has a random id (``clock_id``) and numbers its events
+        from 1 (``seq``). The pair is the event's identity: the same pair twice is a
+        message sent twice and is logged once, while a reloaded page (a new clock id,
+        counting from 1 again) is logged in full. Unknown events are ignored too.
         """
         name = event.get("event")
         seq = event.get("seq")
+        clock_id = event.get("clock_id")
         if name not in BROWSER_EVENTS or not isinstance(seq, int) or isinstance(seq, bool):
             return False
-        if seq in self._seen:
+        if not isinstance(clock_id, str) or not 0 < len(clock_id) <= _CLOCK_ID_LIMIT:
             return False
-        self._seen.add(seq)
+        if (clock_id, seq) in self._seen:
+            return False
+        self._seen.add((clock_id, seq))
         step_number = event.get("step")
         entry = self._entry(step_number) if isinstance(step_number, int) else None
         self._append(
             entry,
             seq=seq,
             event=name,
-            browser_ms=_number(event.get("at_ms")),
+            browser_ms=_finite(event.get("at_ms")),
             planned_s=(
                 entry["seconds"] if entry and name in {"step_ended", "step_skipped"} else None
             ),
-            actual_s=_number(event.get("actual_s")),
+            actual_s=_finite(event.get("actual_s")),
             reason=_text(event.get("reason")),
             source="browser",
         )
@@ -276,10 +267,10 @@ class SessionTimer(anywidget.AnyWidget):
             step = content.get("step")
             self.record_adjustment(
                 step if isinstance(step, int) else -1,
-                current_uA=_number(content.get("current_uA")),
+                current_uA=_finite(content.get("current_uA")),
                 skipped=content.get("skipped") is True,
                 reason=str(content.get("reason") or ""),
-                browser_ms=_number(content.get("at_ms")),
+                browser_ms=_finite(content.get("at_ms")),
             )
         except SessionError as error:
             self.notice = f"Not recorded: {error}"
@@ -348,6 +339,13 @@ class SessionTimer(anywidget.AnyWidget):
                 )
             if entry["kind"] != "treatment":
                 raise SessionError(f"step {step} is a {entry['kind']} step: it has no current")
+            planned = entry.get("current_uA")
+            if planned is not None and current_uA >= planned:
+                raise SessionError(
+                    f"current_uA {current_uA:g} µA is not turned down: step {step} is set to "
+                    f"{planned:g} µA, so a lower current is needed (or record the zone as "
+                    "skipped)"
+                )
         self._append(
             entry,
             event="adjustment",
@@ -440,6 +438,9 @@ class SessionTimer(anywidget.AnyWidget):
         """
         if not self.client_code:
             raise ExportError("set the client code (timer.client_code = 'C-0142') before saving")
+        # Checked again here: the attribute can be set directly, and a name must never
+        # reach a file name or a row.
+        code = check_client_code(self.client_code, ExportError)
         folder = Path(folder).expanduser() if folder is not None else default_sessions_dir()
         if _inside_repository(folder):
             raise ExportError(
@@ -449,11 +450,11 @@ class SessionTimer(anywidget.AnyWidget):
         frame = self.log
         for column in ("event", "kind", "zone", "side", "reason", "source"):
             frame[column] = frame[column].map(_spreadsheet_safe)
-        frame.insert(0, "client_code", self.client_code)
+        frame.insert(0, "client_code", code)
         frame.insert(1, "protocol", f"{self.protocol.id}@{self.protocol.version}")
         started = self.session_started_at or dt.datetime.now(dt.UTC).timestamp() * 1000
         stamp = dt.datetime.fromtimestamp(started / 1000, dt.UTC).strftime("%Y%m%d-%H%M%S")
-        path = folder / f"{self.client_code}_{self.protocol.id}_{stamp}.csv"
+        path = folder / f"{code}_{self.protocol.id}_{stamp}.csv"
         atomic_write_text(path, frame.to_csv(index=False))
         return path
 

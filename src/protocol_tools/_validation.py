@@ -19,6 +19,7 @@ from ._errors import ProtocolFileError
 from ._findings import Finding, make_finding
 from ._loading import load_protocol, protocol_files, suggest
 from ._model import Protocol
+from ._text import number
 
 __all__ = ["check_files", "validate"]
 
@@ -32,10 +33,6 @@ _TREATMENT_ONLY = (
     "frequency_hz",
     "direction",
 )
-
-
-def _number(value: float) -> str:
-    return f"{value:g}"
 
 
 class _Checker:
@@ -97,7 +94,7 @@ class _Checker:
             self.add(
                 code,
                 f"device time is {minutes:.1f} min; {place} runs "
-                f"{_number(limits['min'])}–{_number(limits['max'])} min",
+                f"{number(limits['min'])}–{number(limits['max'])} min",
                 ("steps",),
             )
 
@@ -110,7 +107,7 @@ class _Checker:
         if abs(minutes - target) > tolerance * target:
             self.add(
                 "target-mismatch",
-                f"claims {_number(target)} min but the treatment steps add up to "
+                f"claims {number(target)} min but the treatment steps add up to "
                 f"{minutes:.1f} min (more than {tolerance:.0%} apart)",
                 ("target_minutes",),
             )
@@ -129,8 +126,8 @@ class _Checker:
             if sides["left"] != sides["right"]:
                 self.add(
                     "side-imbalance",
-                    f"{self.ref.zones[zone].name}: left {_number(sides['left'])} s, "
-                    f"right {_number(sides['right'])} s",
+                    f"{self.ref.zones[zone].name}: left {number(sides['left'])} s, "
+                    f"right {number(sides['right'])} s",
                     ("steps", first_step[zone]),
                 )
 
@@ -170,14 +167,14 @@ class _Checker:
             default = self.ref.limits["step_defaults"]["hold_seconds"]
             self.add(
                 "hold-without-time",
-                f"{technique.name} needs hold_seconds (assuming {_number(default)} s)",
+                f"{technique.name} needs hold_seconds (assuming {number(default)} s)",
                 (*here, "technique"),
             )
         if step.hold_seconds is not None and step.hold_seconds > step.seconds:
             self.add(
                 "hold-too-long",
-                f"a hold of {_number(step.hold_seconds)} s does not fit in a "
-                f"{_number(step.seconds)} s step",
+                f"a hold of {number(step.hold_seconds)} s does not fit in a "
+                f"{number(step.seconds)} s step",
                 (*here, "hold_seconds"),
             )
         if step.current_uA is not None:
@@ -227,16 +224,16 @@ class _Checker:
         if current >= ceiling:
             self.add(
                 "not-microcurrent",
-                f"{_number(current)} µA{origin} is not microcurrent "
-                f"(it must stay below {_number(ceiling)} µA)",
+                f"{number(current)} µA{origin} is not microcurrent "
+                f"(it must stay below {number(ceiling)} µA)",
                 path,
             )
             return
         if zone is not None and current > zone.max_current_uA:
             self.add(
                 "above-zone-limit",
-                f"{_number(current)} µA{origin} is above the {zone.name.lower()} limit of "
-                f"{_number(zone.max_current_uA)} µA",
+                f"{number(current)} µA{origin} is above the {zone.name.lower()} limit of "
+                f"{number(zone.max_current_uA)} µA",
                 path,
             )
         setting = self.protocol.setting
@@ -244,8 +241,8 @@ class _Checker:
         if current > setting_max:
             self.add(
                 "above-setting-limit",
-                f"{_number(current)} µA{origin} is above the {setting} limit of "
-                f"{_number(setting_max)} µA",
+                f"{number(current)} µA{origin} is above the {setting} limit of "
+                f"{number(setting_max)} µA",
                 path,
             )
 
@@ -254,8 +251,8 @@ class _Checker:
         if not bounds["min"] <= frequency <= bounds["max"]:
             self.add(
                 "frequency-range",
-                f"{_number(frequency)} Hz is outside {_number(bounds['min'])}–"
-                f"{_number(bounds['max'])} Hz",
+                f"{number(frequency)} Hz is outside {number(bounds['min'])}–"
+                f"{number(bounds['max'])} Hz",
                 path,
             )
 

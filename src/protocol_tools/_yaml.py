@@ -273,6 +273,13 @@ def _scalar(event: yaml.ScalarEvent) -> Any:
 # -- building plain data from the event stream ---------------------------------
 
 
+def _shown(key: Hashable) -> str:
+    """A key as the file writes it: ``true``, not Python's ``True``."""
+    if isinstance(key, bool):
+        return "true" if key else "false"
+    return str(key)
+
+
 @dataclass
 class _Frame:
     container: dict[Hashable, Any] | list[Any]
@@ -281,6 +288,9 @@ class _Frame:
     size: int = 1
     key: Hashable | None = None
     has_key: bool = False
+    # Keys as (type, value): 1 and true are different keys, though Python's dict
+    # (where True == 1) would take one for the other.
+    keys: dict[tuple[type, Hashable], Location | None] = field(default_factory=dict)
 
 
 class _Builder:
@@ -401,14 +411,27 @@ class _Builder:
                     frame.path,
                 )
             key = value if isinstance(value, str | int | bool) else str(value)
-            if key in frame.container:
-                first = self.document.key_positions[(*frame.path, key)]
+            typed = (type(key), key)
+            if typed in frame.keys:
+                first = frame.keys[typed]
                 raise YamlProblem(
                     "duplicate-key",
-                    f"{key!s} is written twice (first on line {first[0]})",
+                    f"{_shown(key)} is written twice"
+                    + (f" (first on line {first[0]})" if first else ""),
                     *(where or (None, None)),
                     (*frame.path, key),
                 )
+            if key in frame.container:  # 1 and true, 0 and false: different keys...
+                other = next(k for k in frame.container if k == key)
+                raise YamlProblem(  # ...that one mapping cannot hold apart
+                    "duplicate-key",
+                    f"{_shown(key)} and {_shown(other)} are different keys that this "
+                    "reader cannot keep apart in one mapping; quote them to make them text "
+                    f"('{_shown(key)}', '{_shown(other)}')",
+                    *(where or (None, None)),
+                    (*frame.path, key),
+                )
+            frame.keys[typed] = where
             if where is not None:
                 self.document.key_positions[(*frame.path, key)] = where
             frame.key, frame.has_key = key, True

@@ -75,9 +75,20 @@ const points = (list) => list.map(([x, y]) => `${x},${y}`).join(" ");
 
 // ------------------------------------------------------------- the clock
 
+// A random id for one clock: every front end (a reloaded page, a second tab)
+// numbers its events from 1, so Python tells them apart by (clock_id, seq).
+function newClockId() {
+  const bytes = new Uint8Array(8);
+  if (globalThis.crypto?.getRandomValues) globalThis.crypto.getRandomValues(bytes);
+  else for (let i = 0; i < bytes.length; i++) bytes[i] = Math.floor(Math.random() * 256);
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
 function createClock(model) {
   const views = new Set();
+  const clockId = newClockId();
   let seq = 0;
+  let disposed = false; // replaced by a newer clock for this model: sends nothing
   let boundaryTimer = null;
   let graceTimer = null;
   let audio = null; // { ctx, gain }
@@ -85,6 +96,7 @@ function createClock(model) {
   let wakeLock = null;
   let dormant = false; // no view left: neither counts, nor sounds, nor logs
   const clock = {
+    id: clockId,
     cues: [], // the schedule of cues, for tests and for the page
     events: [], // every event sent to Python, in order
   };
@@ -123,8 +135,9 @@ function createClock(model) {
   };
 
   function emit(event, fields = {}) {
+    if (disposed) return;
     seq += 1;
-    const message = { seq, event, at_ms: Date.now(), ...fields };
+    const message = { clock_id: clockId, seq, event, at_ms: Date.now(), ...fields };
     clock.events.push(message);
     model.send({ type: "event", event: message });
   }
@@ -456,6 +469,7 @@ function createClock(model) {
   });
 
   clock.dispose = () => {
+    disposed = true;
     document.removeEventListener("visibilitychange", onVisibility);
     model.off("change", onModelChange);
     stopBoundary();
