@@ -173,4 +173,100 @@ wrong_intake_values = {
 # -- intakes (issue 3) end
 
 # -- designer edits (issue 6) begin
+_STEP_KINDS = ["prep", "treatment", "closing"]
+_SIDES = ["left", "right", "both"]
+
+
+@st.composite
+def _field_values(draw):
+    """A step field and a value the designer accepts for it."""
+    ref = reference()
+    name = draw(
+        st.sampled_from(
+            [
+                "zone",
+                "side",
+                "technique",
+                "passes",
+                "seconds",
+                "hold_seconds",
+                "current_uA",
+                "cue",
+                "rewet_gel",
+                "kind",
+            ]
+        )
+    )
+    values = {
+        "zone": st.sampled_from(sorted(ref.zones)),
+        "side": st.sampled_from(_SIDES),
+        "technique": st.sampled_from(sorted(ref.techniques)),
+        "passes": st.integers(min_value=1, max_value=8),
+        "seconds": st.one_of(
+            st.integers(min_value=1, max_value=600), st.floats(min_value=0.5, max_value=600)
+        ),
+        "hold_seconds": st.one_of(st.none(), st.floats(min_value=0.5, max_value=5)),
+        "current_uA": st.one_of(st.none(), st.integers(min_value=10, max_value=990)),
+        "cue": st.one_of(st.none(), st.text(max_size=60)),
+        "rewet_gel": st.booleans(),
+        "kind": st.sampled_from(_STEP_KINDS),
+    }
+    return name, draw(values[name])
+
+
+_positions = st.integers(min_value=0, max_value=10**6)
+
+designer_edit = st.one_of(
+    st.tuples(st.just("add"), _positions, st.sampled_from(_STEP_KINDS)),
+    st.tuples(st.just("remove"), _positions),
+    st.tuples(st.just("duplicate"), _positions),
+    st.tuples(st.just("move"), _positions, st.sampled_from([-1, 1])),
+    st.tuples(st.just("set"), _positions, _field_values()),
+    st.tuples(st.just("mirror"), _positions),
+)
+
+
+def designer_edits(max_size: int = 25):
+    """Sequences of designer edits; positions are taken modulo the step count."""
+    return st.lists(designer_edit, max_size=max_size)
+
+
+def apply_edit(draft, edit) -> None:
+    """Apply one drawn edit; only the refusals a user can meet are tolerated."""
+    from protocol_tools import ProtocolFileError
+
+    action, position, *rest = edit
+    index = position % len(draft)
+    try:
+        if action == "add":
+            draft.add_step(position % (len(draft) + 1), kind=rest[0])
+        elif action == "remove":
+            draft.remove_step(index)
+        elif action == "duplicate":
+            draft.duplicate_step(index)
+        elif action == "move":
+            draft.move_step(index, rest[0])
+        elif action == "set":
+            name, value = rest[0]
+            draft.set_field(index, name, value)
+        elif action == "mirror":
+            draft.mirror_block(index)
+    except IndexError:
+        assert action == "move"  # moving the first step up or the last one down
+    except ProtocolFileError as error:
+        codes = {finding.code for finding in error.findings}
+        # the last step cannot go; only one-side treatment steps mirror; cue too long
+        assert codes <= {"missing-field", "bad-value"}, codes
+
+
+def edited_blank(edits):
+    """A blank designer draft with ``edits`` applied, in order."""
+    from protocol_tools import ProtocolDraft
+
+    draft = ProtocolDraft.blank()
+    for edit in edits:
+        apply_edit(draft, edit)
+    return draft
+
+
 # -- designer edits (issue 6) end

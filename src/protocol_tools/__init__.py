@@ -85,6 +85,32 @@ __all__ += [  # noqa: RUF022 - grouped by feature, each group sorted
     "IntakeForm",
     # session sheets (issue 5) end
     # designer (issue 6) begin
+    "ProtocolComparison",
+    "ProtocolDesigner",
+    "ProtocolDraft",
+    "RowProblem",
+    "ScreeningResult",
+    "SessionError",
+    "SessionTimer",
+    "StepChange",
+    "ZoneTime",
+    "bump_version",
+    "compare_protocols",
+    "face_path_figure",
+    "guided_session",
+    "load_intake",
+    "make_day_sheets",
+    "outcome_legend",
+    "parse_intake",
+    "practice_quiz",
+    "protocol_designer",
+    "screen",
+    "screening_questions",
+    "session_sheet",
+    "sheet_maker",
+    "sheet_png_pages",
+    "sheet_to_pdf",
+    "write_sheet_pdf",
     # designer (issue 6) end
     # lessons begin
     "Lesson",
@@ -138,6 +164,15 @@ _LAZY = {
     "write_sheet_pdf": "._sheets",
     # session sheets (issue 5) end
     # designer (issue 6) begin
+    "ProtocolComparison": "._designer",
+    "ProtocolDraft": "._designer",
+    "StepChange": "._designer",
+    "ZoneTime": "._designer",
+    "bump_version": "._designer",
+    "compare_protocols": "._designer",
+    "ProtocolDesigner": "._designer_widget",
+    "face_path_figure": "._designer_widget",
+    "protocol_designer": "._designer_widget",
     # designer (issue 6) end
     # lessons begin
     "Lesson": "._lessons",

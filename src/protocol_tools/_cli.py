@@ -234,6 +234,7 @@ _FEATURE_MODULES: tuple[str, ...] = (
     # session sheets (issue 5)
     "_sheets",
     # designer (issue 6)
+    "_designer",
 )
 
 
