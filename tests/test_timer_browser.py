@@ -170,6 +170,11 @@ def test_start_pause_resume_skip_back_finish_by_name_and_by_key(voila, page, tim
         ("step_ended", 1),
         ("finished", None),
     ]
+    # One clock per model, with a random id on every event: Python tells a reloaded
+    # page's events (seq from 1 again) from repeats by (clock_id, seq).
+    ids = {e["clock_id"] for e in browser_events(page)}
+    assert len(ids) == 1
+    assert re.fullmatch(r"[0-9a-f]{16}", ids.pop())
     expect_python_has_every_event(page)
     assert page.errors == []
 
