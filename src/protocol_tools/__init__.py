@@ -17,12 +17,14 @@ from typing import TYPE_CHECKING, Any
 
 from ._data import ReferenceData, Rule, Technique, Zone, data_dir, reference
 from ._errors import (
+    AppointmentsError,
     ExportError,
     IntakeError,
     LibraryError,
     ProtocolFileError,
     ProtocolToolsError,
     ReferenceDataError,
+    SessionError,
 )
 from ._findings import Finding
 from ._loading import Library, load_library, load_protocol, parse_protocol, resolve_protocol
@@ -32,101 +34,131 @@ from ._version import __version__
 
 if TYPE_CHECKING:
     from ._charts import timeline_figure, zone_time_figure
+    from ._designer import (
+        ProtocolComparison,
+        ProtocolDraft,
+        StepChange,
+        ZoneTime,
+        bump_version,
+        compare_protocols,
+    )
+    from ._designer_widget import ProtocolDesigner, face_path_figure, protocol_designer
     from ._facemap import face_map_svg, zone_geometry
+    from ._intake_form import IntakeForm, outcome_legend, practice_quiz
+    from ._lessons import (
+        Lesson,
+        LessonBook,
+        ProtocolWalkthrough,
+        Quiz,
+        QuizQuestion,
+        lesson_book,
+        load_lessons,
+        load_quiz,
+        protocol_walkthrough,
+        quiz,
+    )
+    from ._screening import (
+        OUTCOMES,
+        Intake,
+        ScreeningResult,
+        load_intake,
+        parse_intake,
+        screen,
+        screening_questions,
+    )
+    from ._session_app import GuidedSession, guided_session
+    from ._sheet_widgets import sheet_maker
+    from ._sheets import (
+        DayResult,
+        RowProblem,
+        make_day_sheets,
+        session_sheet,
+        sheet_png_pages,
+        sheet_to_pdf,
+        write_sheet_pdf,
+    )
+    from ._timer import SessionTimer
     from ._widgets import protocol_browser, validation_report
 
 __all__ = [
+    "OUTCOMES",
+    "AppointmentsError",
     "ChangeNote",
+    "DayResult",
     "Defaults",
     "ExportError",
     "Finding",
+    "GuidedSession",
+    "Intake",
     "IntakeError",
+    "IntakeForm",
+    "Lesson",
+    "LessonBook",
     "Library",
     "LibraryError",
     "Protocol",
-    "ProtocolFileError",
-    "ProtocolToolsError",
-    "ReferenceData",
-    "ReferenceDataError",
-    "Rule",
-    "Step",
-    "Technique",
-    "TimelineEntry",
-    "Zone",
-    "__version__",
-    "check_files",
-    "data_dir",
-    "face_map_svg",
-    "load_library",
-    "load_protocol",
-    "parse_protocol",
-    "protocol_browser",
-    "protocol_json_schema",
-    "reference",
-    "resolve_protocol",
-    "timeline_figure",
-    "validate",
-    "validation_report",
-    "zone_geometry",
-    "zone_time_figure",
-]
-# Each feature adds its public names here (and to _LAZY above) as it lands.
-__all__ += [  # noqa: RUF022 - grouped by feature, each group sorted
-    # screening (issue 3) begin
-    "OUTCOMES",
-    # guided session (issue 4) end
-    # session sheets (issue 5) begin
-    "AppointmentsError",
-    "DayResult",
-    # screening (issue 3) end
-    # guided session (issue 4) begin
-    "GuidedSession",
-    "Intake",
-    "IntakeForm",
-    # session sheets (issue 5) end
-    # designer (issue 6) begin
     "ProtocolComparison",
     "ProtocolDesigner",
     "ProtocolDraft",
+    "ProtocolFileError",
+    "ProtocolToolsError",
+    "ProtocolWalkthrough",
+    "Quiz",
+    "QuizQuestion",
+    "ReferenceData",
+    "ReferenceDataError",
     "RowProblem",
+    "Rule",
     "ScreeningResult",
     "SessionError",
     "SessionTimer",
+    "Step",
     "StepChange",
+    "Technique",
+    "TimelineEntry",
+    "Zone",
     "ZoneTime",
+    "__version__",
     "bump_version",
+    "check_files",
     "compare_protocols",
+    "data_dir",
+    "face_map_svg",
     "face_path_figure",
     "guided_session",
+    "lesson_book",
     "load_intake",
+    "load_lessons",
+    "load_library",
+    "load_protocol",
+    "load_quiz",
     "make_day_sheets",
     "outcome_legend",
     "parse_intake",
+    "parse_protocol",
     "practice_quiz",
+    "protocol_browser",
     "protocol_designer",
+    "protocol_json_schema",
+    "protocol_walkthrough",
+    "quiz",
+    "reference",
+    "resolve_protocol",
     "screen",
     "screening_questions",
     "session_sheet",
     "sheet_maker",
     "sheet_png_pages",
     "sheet_to_pdf",
+    "timeline_figure",
+    "validate",
+    "validation_report",
     "write_sheet_pdf",
-    # designer (issue 6) end
-    # lessons begin
-    "Lesson",
-    "LessonBook",
-    "ProtocolWalkthrough",
-    "Quiz",
-    "QuizQuestion",
-    "lesson_book",
-    "load_lessons",
-    "load_quiz",
-    "protocol_walkthrough",
-    "quiz",
-    # lessons end
+    "zone_geometry",
+    "zone_time_figure",
 ]
 
-# Names whose modules pull in pandas, plotly or ipywidgets: imported on first use.
+# Names whose modules pull in pandas, plotly, ipywidgets or typst: imported on first use.
 _LAZY = {
     "timeline_figure": "._charts",
     "zone_time_figure": "._charts",
@@ -134,36 +166,27 @@ _LAZY = {
     "zone_geometry": "._facemap",
     "protocol_browser": "._widgets",
     "validation_report": "._widgets",
-    # screening (issue 3) begin
-    "OUTCOMES": "._screening",
     "Intake": "._screening",
-    "IntakeForm": "._intake_form",
+    "OUTCOMES": "._screening",
     "ScreeningResult": "._screening",
     "load_intake": "._screening",
-    "outcome_legend": "._intake_form",
     "parse_intake": "._screening",
-    "practice_quiz": "._intake_form",
     "screen": "._screening",
     "screening_questions": "._screening",
-    # screening (issue 3) end
-    # guided session (issue 4) begin
+    "IntakeForm": "._intake_form",
+    "outcome_legend": "._intake_form",
+    "practice_quiz": "._intake_form",
     "SessionTimer": "._timer",
     "GuidedSession": "._session_app",
     "guided_session": "._session_app",
-    "SessionError": "._errors",
-    # guided session (issue 4) end
-    # session sheets (issue 5) begin
-    "AppointmentsError": "._errors",
     "DayResult": "._sheets",
     "RowProblem": "._sheets",
     "make_day_sheets": "._sheets",
     "session_sheet": "._sheets",
-    "sheet_maker": "._sheet_widgets",
     "sheet_png_pages": "._sheets",
     "sheet_to_pdf": "._sheets",
     "write_sheet_pdf": "._sheets",
-    # session sheets (issue 5) end
-    # designer (issue 6) begin
+    "sheet_maker": "._sheet_widgets",
     "ProtocolComparison": "._designer",
     "ProtocolDraft": "._designer",
     "StepChange": "._designer",
@@ -173,8 +196,6 @@ _LAZY = {
     "ProtocolDesigner": "._designer_widget",
     "face_path_figure": "._designer_widget",
     "protocol_designer": "._designer_widget",
-    # designer (issue 6) end
-    # lessons begin
     "Lesson": "._lessons",
     "LessonBook": "._lessons",
     "ProtocolWalkthrough": "._lessons",
@@ -185,7 +206,6 @@ _LAZY = {
     "load_quiz": "._lessons",
     "protocol_walkthrough": "._lessons",
     "quiz": "._lessons",
-    # lessons end
 }
 
 
