@@ -8,6 +8,7 @@ with ``apt-get install chromium`` (``.ci/run`` does).
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import os
 import shutil
 import socket
@@ -43,6 +44,43 @@ CHROMIUM_ARGS = [
 @pytest.fixture(scope="session")
 def root() -> Path:
     return ROOT
+
+
+# The zones the issue names; data/zones.yaml may add more.
+REQUIRED_ZONES = frozenset(
+    {
+        "forehead",
+        "brows",
+        "under-eyes",
+        "cheekbones",
+        "nasolabial-folds",
+        "upper-lip",
+        "jawline",
+        "neck",
+    }
+)
+SESSION_DAY = dt.date(2026, 11, 23)
+
+
+def intake_answers(**changes) -> dict:
+    """A complete, synthetic intake with every answer "no", changed as asked."""
+    data = {
+        "client": "C-0042",
+        "date": SESSION_DAY,
+        "birth_date": dt.date(1988, 4, 2),
+        "pregnant": False,
+        "breastfeeding": False,
+        "implanted_devices": [],
+        "seizure_disorder": False,
+        "conditions": [],
+        "last_retinoid_use": None,
+        "last_injectable": None,
+        "skin_in_treatment_area": [],
+        "metal_in_face": False,
+        "sensitive_skin": False,
+    }
+    data.update(changes)
+    return data
 
 
 def free_port() -> int:

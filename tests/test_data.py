@@ -7,19 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from conftest import REQUIRED_ZONES
 from protocol_tools import ReferenceDataError, reference
 from protocol_tools._data import _reference_at, data_dir, load_data_file
-
-REQUIRED_ZONES = {
-    "forehead",
-    "brows",
-    "under-eyes",
-    "cheekbones",
-    "nasolabial-folds",
-    "upper-lip",
-    "jawline",
-    "neck",
-}
 
 
 def test_zones_have_names_muscles_directions_and_sourced_limits():

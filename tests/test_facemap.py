@@ -9,20 +9,11 @@ from itertools import combinations, pairwise
 
 import pytest
 
+from conftest import REQUIRED_ZONES
 from protocol_tools._data import data_dir
 from protocol_tools._facemap import face_map_svg, zone_geometry
 
 SVG = "{http://www.w3.org/2000/svg}"
-REQUIRED_ZONES = {
-    "forehead",
-    "brows",
-    "under-eyes",
-    "cheekbones",
-    "nasolabial-folds",
-    "upper-lip",
-    "jawline",
-    "neck",
-}
 EYE_AND_MOUTH_ZONES = {"brows", "under-eyes", "upper-lip"}
 
 

@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import protocol_tools as pt
-from conftest import DATA
+from conftest import DATA, SESSION_DAY, intake_answers
 from protocol_tools import (
     OUTCOMES,
     ExportError,
@@ -34,7 +34,7 @@ from protocol_tools._screening import (
 )
 from strategies import documents, intakes, wrong_intake_values
 
-SESSION = dt.date(2026, 11, 23)
+SESSION = SESSION_DAY
 STRENGTH = list(OUTCOMES)
 
 
@@ -44,23 +44,7 @@ def days_before(days: int) -> dt.date:
 
 def answers(**changes) -> dict:
     """A complete intake with every answer "no", changed as asked."""
-    data = {
-        "client": "C-0042",
-        "date": SESSION,
-        "birth_date": dt.date(1988, 4, 2),
-        "pregnant": False,
-        "breastfeeding": False,
-        "implanted_devices": [],
-        "seizure_disorder": False,
-        "conditions": [],
-        "last_retinoid_use": None,
-        "last_injectable": None,
-        "skin_in_treatment_area": [],
-        "metal_in_face": False,
-        "sensitive_skin": False,
-    }
-    data.update(changes)
-    return data
+    return intake_answers(**changes)
 
 
 def problems_of(data, source="<intake>") -> dict[str, str]:

@@ -6,7 +6,7 @@ import shutil
 
 import pytest
 
-from conftest import PROTOCOLS
+from conftest import PROTOCOLS, intake_answers
 from protocol_tools import load_library
 from protocol_tools._screening import screen
 from protocol_tools._session_app import GuidedSession, prep_checklist, start_blockers
@@ -102,23 +102,7 @@ def test_a_screening_for_another_client_does_not_count(app):
 
 
 def test_start_blockers_without_widgets(library):
-    result = screen(
-        {
-            "client": "C-1",
-            "date": "2026-11-23",
-            "birth_date": "1990-01-01",
-            "pregnant": False,
-            "breastfeeding": False,
-            "implanted_devices": [],
-            "seizure_disorder": False,
-            "conditions": [],
-            "last_retinoid_use": None,
-            "last_injectable": None,
-            "skin_in_treatment_area": [],
-            "metal_in_face": False,
-            "sensitive_skin": False,
-        }
-    )
+    result = screen(intake_answers(client="C-1"))
     done = {item["id"]: True for item in prep_checklist()}
     protocol = library["express-10"]
     assert start_blockers(protocol=protocol, client_code="C-1", result=result, prep_done=done) == []
