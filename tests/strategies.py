@@ -269,4 +269,52 @@ def edited_blank(edits):
     return draft
 
 
+# Anything a caller of the Python API might pass, well meant or not.
+_any_value = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(10**400), max_value=10**400),
+    st.floats(),
+    st.text(max_size=20),
+    st.lists(st.integers(), max_size=2),
+    st.dictionaries(st.text(max_size=3), st.integers(), max_size=2),
+)
+_any_index = st.one_of(st.integers(min_value=-2, max_value=14), _any_value)
+_step_field_names = st.one_of(
+    st.sampled_from(
+        [
+            *("zone", "side", "technique", "passes", "seconds", "hold_seconds"),
+            *("current_uA", "frequency_hz", "cue", "action", "direction", "rewet_gel", "kind"),
+        ]
+    ),
+    _any_value,
+)
+_protocol_field_names = st.one_of(
+    st.sampled_from(
+        [
+            *("name", "summary", "setting", "scope", "target_minutes", "author"),
+            *("description", "defaults.current_uA", "defaults.frequency_hz", "defaults.nope"),
+            "id",
+        ]
+    ),
+    _any_value,
+)
+designer_call = st.one_of(
+    st.tuples(st.just("set_field"), st.tuples(_any_index, _step_field_names, _any_value)),
+    st.tuples(st.just("set_protocol_field"), st.tuples(_protocol_field_names, _any_value)),
+    st.tuples(st.just("move_step"), st.tuples(_any_index, _any_value)),
+    st.tuples(st.sampled_from(["add_step"]), st.tuples(_any_index)),
+    st.tuples(
+        st.sampled_from(["remove_step", "duplicate_step", "mirror_block", "step", "block_of"]),
+        st.tuples(_any_index),
+    ),
+    st.tuples(st.just("get"), st.tuples(_protocol_field_names)),
+)
+
+
+def designer_calls(max_size: int = 20):
+    """Sequences of (method name, arguments) for a ProtocolDraft, with any values at all."""
+    return st.lists(designer_call, max_size=max_size)
+
+
 # -- designer edits (issue 6) end

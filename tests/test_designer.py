@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import shutil
@@ -17,6 +18,7 @@ from protocol_tools import (
     LibraryError,
     ProtocolDraft,
     ProtocolFileError,
+    ProtocolToolsError,
     bump_version,
     compare_protocols,
     load_library,
@@ -26,7 +28,7 @@ from protocol_tools import (
 )
 from protocol_tools._cli import main
 from protocol_tools._designer import SCHEMA_LINE
-from strategies import designer_edits, edited_blank
+from strategies import designer_calls, designer_edits, edited_blank
 
 TODAY = dt.date(2026, 11, 23)
 
@@ -267,36 +269,65 @@ def test_mirror_replaces_the_matching_block_on_the_other_side(library):
     for right, left in zip(range(2, 6), target, strict=True):
         a, b = draft.step(right), draft.step(left)
         assert b["side"] == "left"
-        assert {k: v for k, v in a.items() if k not in ("side", "cue")} == {
-            k: v for k, v in b.items() if k not in ("side", "cue")
+        placed = ("side", "cue", "rewet_gel")
+        assert {k: v for k, v in a.items() if k not in placed} == {
+            k: v for k, v in b.items() if k not in placed
         }
     assert not [f for f in draft.findings() if f.code == "side-imbalance"]
 
 
-def test_a_field_the_mirror_dropped_can_be_set_again(library):
+def test_mirror_keeps_the_replaced_steps_gel_prompt_and_cue(library):
     draft = express(library)
-    assert draft.step(6)["rewet_gel"] is True
-    draft.mirror_block(2)  # the right block has no rewet_gel, so step 7 loses it
-    assert "rewet_gel" not in draft.step(6)
-    draft.set_field(6, "rewet_gel", True)
-    draft.set_field(6, "hold_seconds", 1.5)
-    assert draft.step(6)["rewet_gel"] is True
+    before = draft.step(6)
+    assert before["rewet_gel"] is True
+    draft.set_field(2, "seconds", 100)
+    draft.mirror_block(2)  # the right block has no rewet_gel: step 7 keeps its own
+    after = draft.step(6)
+    assert after["rewet_gel"] is True
+    assert after["cue"] == before["cue"]  # "Gel the left half now. …"
+    assert after["seconds"] == 100
     assert parse_protocol(draft.to_text(), "express-10.yaml").steps[6].rewet_gel
 
 
-def test_mirror_swaps_left_and_right_in_cues(library):
-    draft = express(library)
-    draft.set_field(9, "cue", "Match the Right side, then hold")
-    draft.mirror_block(9)
-    assert draft.step(5)["cue"] == "Match the Left side, then hold"
+def one_side_block_starts(draft: ProtocolDraft) -> list[int]:
+    starts = []
+    for i in range(len(draft)):
+        step = draft.step(i)
+        one_side = step.get("kind", "treatment") == "treatment" and step.get("side") in (
+            "left",
+            "right",
+        )
+        if one_side and draft.block_of(i).start == i:
+            starts.append(i)
+    return starts
 
 
-def test_mirror_twice_returns_the_original_block(library):
+@pytest.mark.parametrize("path", sorted(PROTOCOLS.glob("*.yaml")), ids=lambda p: p.name)
+def test_no_mirror_loses_or_invents_a_gel_prompt(path):
+    prompts = sum(1 for step in load_protocol(path).steps if step.rewet_gel)
+    for start in one_side_block_starts(ProtocolDraft.from_file(path)):
+        draft = ProtocolDraft.from_file(path)
+        draft.mirror_block(start)
+        mirrored = draft.protocol()
+        assert sum(1 for step in mirrored.steps if step.rewet_gel) == prompts, start
+
+
+def test_a_mirror_inserted_as_a_new_block_swaps_sides_in_its_cues(library):
     draft = express(library)
-    original = [draft.step(i) for i in range(2, 6)]
+    draft.add_step(index=11, zone="neck", side="left", technique="glide", cue="Left, then Right")
+    draft.set_field(11, "rewet_gel", True)
+    target = draft.mirror_block(11)
+    assert target == range(12, 13)
+    assert draft.step(12)["cue"] == "Right, then Left"
+    assert "rewet_gel" not in draft.step(12)  # a gel prompt belongs to its own place
+
+
+def test_mirror_twice_returns_the_whole_protocol(library):
+    draft = express(library)
+    original = draft.to_text()
     draft.mirror_block(2)
     draft.mirror_block(6)
-    assert [draft.step(i) for i in range(2, 6)] == original
+    assert draft.to_text() == original
 
 
 def test_mirror_without_a_matching_block_inserts_after_it(library):
@@ -398,7 +429,7 @@ def test_a_second_version_appends_to_the_history(library):
     draft.save_new_version("patch", note="second change", today=TODAY)
     saved = load_protocol(library / "express-10.yaml")
     assert saved.version == "1.1.1"
-    assert saved.derived_from == "express-10@1.1.0"
+    assert saved.derived_from == "express-10@1.0.0"  # where it came from, kept
     assert [c.note for c in saved.changes] == ["first change", "second change"]
 
 
@@ -624,8 +655,270 @@ def test_mirror_twice_returns_the_original_block_after_any_edits(edits, pick):
     assert [draft.step(i) for i in block] == original
 
 
+def all_steps(draft: ProtocolDraft) -> list[dict]:
+    return [draft.step(i) for i in range(len(draft))]
+
+
+def assert_only_the_target_changed(before: list[dict], after: list[dict], target: range) -> None:
+    if len(after) == len(before):  # replaced a block: its places keep cue and gel prompt
+        assert [s for i, s in enumerate(after) if i not in target] == [
+            s for i, s in enumerate(before) if i not in target
+        ]
+        for i in target:
+            assert after[i].get("cue") == before[i].get("cue")
+            assert after[i].get("rewet_gel") == before[i].get("rewet_gel")
+    else:  # inserted a new block
+        assert len(after) == len(before) + len(target)
+        assert after[: target.start] + after[target.stop :] == before
+        assert not any(after[i].get("rewet_gel") for i in target)
+
+
+@settings(max_examples=40, deadline=None)
+@given(edits=designer_edits(), pick=st.integers(min_value=0, max_value=10**6))
+def test_mirror_changes_only_its_target_and_twice_changes_nothing_more(edits, pick):
+    draft = edited_blank(edits)
+    draft.add_step(side="left")
+    one_sided = one_side_block_starts(draft)
+    start = one_sided[pick % len(one_sided)]
+    block = draft.block_of(start)
+    before = all_steps(draft)
+    mirrored = draft.mirror_block(start)
+    once = all_steps(draft)
+    assert_only_the_target_changed(before, once, mirrored)
+    back = draft.mirror_block(mirrored.start)
+    twice = all_steps(draft)
+    assert_only_the_target_changed(once, twice, back)
+    if back == block:  # mirrored onto the original block: it comes back as it was
+        assert twice == once
+
+
 @settings(max_examples=30, deadline=None)
 @given(edits=designer_edits())
 def test_a_draft_compared_with_itself_is_empty(edits):
     draft = edited_blank(edits)
     assert compare_protocols(draft, draft).is_empty
+
+
+# -- saving next to other files (review 2) ---------------------------------------------------
+
+
+def test_save_as_new_refuses_an_id_a_yml_file_already_holds(library):
+    (library / "express-10.yaml").rename(library / "express-10.yml")
+    before = sorted(p.name for p in library.iterdir())
+    with pytest.raises(LibraryError, match="already exists"):
+        express(library).save_as_new("express-10", library)
+    assert sorted(p.name for p in library.iterdir()) == before
+    assert "express-10" in load_library(library)
+    assert not load_library(library).problems
+
+
+@pytest.mark.parametrize("status", ["ready", "draft", "broken"])
+def test_save_as_new_refuses_an_id_a_file_of_another_name_holds(library, status):
+    text = (library / "express-10.yaml").read_text(encoding="utf-8")
+    text = text.replace("id: express-10", "id: renamed-10")
+    if status == "draft":
+        text = text.replace("scope: full-face", "scope: full-face\nstatus: draft")
+    if status == "broken":
+        text = text.replace("setting: clinic", "setting: spa")
+    (library / "old-name.yaml").write_text(text, encoding="utf-8")
+    with pytest.raises(LibraryError, match=r"old-name\.yaml"):
+        express(library).save_as_new("renamed-10", library)
+    assert not (library / "renamed-10.yaml").exists()
+
+
+def test_save_as_new_creates_the_file_exclusively(library, monkeypatch):
+    import protocol_tools._designer as designer
+
+    draft = express(library)
+    # Someone else saves the same id between the check and the write.
+    monkeypatch.setattr(designer, "_files_by_id", lambda folder: {})
+    real_link = os.link
+
+    def someone_else_first(source, target):
+        Path(target).write_text("theirs", encoding="utf-8")
+        real_link(source, target)
+
+    monkeypatch.setattr(os, "link", someone_else_first)
+    with pytest.raises(LibraryError, match="appeared while saving"):
+        draft.save_as_new("race-10", library)
+    assert (library / "race-10.yaml").read_text(encoding="utf-8") == "theirs"
+    assert not [p.name for p in library.iterdir() if p.name.startswith(".")]
+
+
+def test_save_as_new_says_so_when_the_folder_refuses_links(library, monkeypatch):
+    def no_links(*_args):
+        raise PermissionError(1, "Operation not permitted")
+
+    monkeypatch.setattr(os, "link", no_links)
+    with pytest.raises(ExportError, match="refused the link"):
+        express(library).save_as_new("linkless-10", library)
+    assert not (library / "linkless-10.yaml").exists()
+    assert not [p.name for p in library.iterdir() if p.name.startswith(".")]
+
+
+def test_a_file_whose_name_differs_from_its_id_shows_the_findings_before_saving(library):
+    bom = library / "bom.yaml"
+    bom.write_bytes(b"\xef\xbb\xbf" + (library / "signature-lift-15.yaml").read_bytes())
+    draft = ProtocolDraft.from_file(bom)
+    codes = {f.code for f in draft.findings()}
+    assert {"id-mismatch", "duplicate-id"} <= codes
+    before = bom.read_bytes()
+    with pytest.raises(ProtocolFileError, match="save as a draft") as caught:
+        draft.save_new_version("patch", note="would hide signature-lift-15")
+    assert {"id-mismatch", "duplicate-id"} <= {f.code for f in caught.value.findings}
+    assert bom.read_bytes() == before
+    assert main(["validate", str(library / "signature-lift-15.yaml")]) == 0
+
+
+def test_from_library_opens_a_protocol_by_id_whatever_its_file_is_called(library):
+    text = (library / "express-10.yaml").read_text(encoding="utf-8")
+    (library / "express-10.yaml").unlink()
+    (library / "old-name.yml").write_text(
+        text.replace("id: express-10", "id: renamed-10").replace(
+            "scope: full-face", "scope: full-face\nstatus: draft"
+        ),
+        encoding="utf-8",
+    )
+    draft = ProtocolDraft.from_library("renamed-10", library)
+    assert draft.origin.path == library / "old-name.yml"
+    assert "id-mismatch" in {f.code for f in draft.findings()}
+    with pytest.raises(LibraryError, match="renamed-10"):
+        ProtocolDraft.from_library("renamed-1", library)
+
+
+def test_a_new_version_keeps_where_the_protocol_came_from(library):
+    path = express(library).save_as_new("my-lift", library, today=TODAY)
+    mine = ProtocolDraft.from_library("my-lift", library)
+    mine.set_field(2, "seconds", 100)
+    mine.save_new_version("patch", note="longer jaw", today=TODAY)
+    saved = load_protocol(path)
+    assert saved.derived_from == "express-10@1.0.0"
+    assert [c.version for c in saved.changes] == ["1.0.0", "1.0.1"]
+
+
+# -- save format (review 2) -----------------------------------------------------------------
+
+
+def test_a_crlf_file_keeps_crlf_line_endings(library):
+    path = library / "express-10.yaml"
+    crlf = path.read_text(encoding="utf-8").replace("\n", "\r\n")
+    path.write_bytes(crlf.encode("utf-8"))
+    draft = ProtocolDraft.from_file(path)
+    assert draft.to_text() == crlf
+    draft.set_field(2, "seconds", 100)
+    draft.save_new_version("patch", note="crlf", today=TODAY)
+    saved = path.read_bytes()
+    assert saved.count(b"\r\n") == saved.count(b"\n")
+    assert b"seconds: 100\r\n" in saved
+
+
+def test_a_bom_file_is_saved_as_plain_utf8(library):
+    path = library / "express-10.yaml"
+    original = path.read_bytes()
+    path.write_bytes(b"\xef\xbb\xbf" + original)
+    draft = ProtocolDraft.from_file(path)
+    assert draft.to_text().encode("utf-8") == original
+    draft.save_new_version("patch", note="no bom", today=TODAY)
+    assert not path.read_bytes().startswith(b"\xef\xbb\xbf")
+    assert load_protocol(path).version == "1.0.1"
+
+
+def test_the_schema_line_is_added_only_when_no_leading_comment_names_it(library):
+    text = (library / "express-10.yaml").read_text(encoding="utf-8")
+    noted = "# House version, kept by the front desk\n" + text
+    assert ProtocolDraft.from_text(noted).to_text() == noted
+    bare = text.split("\n", 1)[1]
+    assert ProtocolDraft.from_text(bare).to_text() == text
+
+
+# -- the Python API refuses bad input with its own errors (review 2) -------------------------
+
+
+@pytest.mark.parametrize(
+    ("call", "match"),
+    [
+        (lambda d: d.set_field(2, "seconds", 10**400), "far too large"),
+        (lambda d: d.set_field(2, "seconds", 4000), "at most 3600"),
+        (lambda d: d.set_field(2, "passes", 1e20), "at most 1000"),
+        (lambda d: d.set_field(2, "cue", "half \ud800 surrogate"), "cannot be saved"),
+        (lambda d: d.set_field(2, "cue", "bell\x07"), "cannot be saved"),
+        (lambda d: d.set_field(2, "cue", 42), "must be text"),
+        (lambda d: d.set_field(2, 7, 1), "not a step field"),
+        (lambda d: d.move_step(0, 1.5), "whole number"),
+        (lambda d: d.move_step(0, -1), "cannot move"),
+        (lambda d: d.set_field(99, "seconds", 10), "no step 99"),
+        (lambda d: d.set_protocol_field("name", "x\ud800"), "cannot be saved"),
+        (lambda d: d.set_protocol_field(None, "x"), "not a field name"),
+        (lambda d: d.set_protocol_field("target_minutes", 10**400), "far too large"),
+        (lambda d: d.save_new_version("patch", note="ok", today="2026-11-23"), "must be a date"),
+        (lambda d: d.save_new_version("patch", note="bad \ud800"), "cannot be saved"),
+    ],
+)
+def test_bad_input_raises_the_packages_own_error(library, call, match):
+    draft = express(library)
+    before = draft.to_text()
+    with pytest.raises(ProtocolFileError, match=match):
+        call(draft)
+    assert draft.to_text() == before
+
+
+def test_a_scalar_defaults_field_reads_as_unset():
+    text = ProtocolDraft.blank().to_text().replace("defaults:", "old_defaults:")
+    draft = ProtocolDraft.from_text(text + "defaults: 250\n")
+    assert draft.get("defaults.current_uA") is None
+    assert draft.get("defaults.current_uA", 5) == 5
+
+
+def test_a_document_that_no_longer_loads_is_not_saved_even_as_a_draft(library):
+    text = (library / "express-10.yaml").read_text(encoding="utf-8")
+    draft = ProtocolDraft.from_text(text + "colour: red\n")
+    with pytest.raises(ProtocolFileError, match="no longer fits the format") as caught:
+        draft.save_as_new("red-10", library, draft=True)
+    assert "colour" in str(caught.value)
+    assert not (library / "red-10.yaml").exists()
+
+
+@settings(max_examples=80, deadline=None)
+@given(calls=designer_calls())
+def test_any_call_with_any_value_raises_only_the_packages_errors(calls):
+    draft = ProtocolDraft.blank()
+    for method, args in calls:
+        with contextlib.suppress(ProtocolToolsError):
+            getattr(draft, method)(*args)
+    text = draft.to_text()
+    text.encode("utf-8")
+    assert draft.check()[0] is not None
+
+
+# -- comparing (review 2) --------------------------------------------------------------------
+
+
+def test_compare_pairs_steps_inside_a_block_of_unequal_length(library):
+    draft = express(library)
+    draft.remove_step(2)  # jawline right
+    draft.set_field(2, "technique", "hold")  # cheekbones right
+    draft.set_field(3, "technique", "glide-hold")  # under-eyes right
+    draft.set_field(3, "hold_seconds", 2)
+    comparison = compare_protocols("express-10", draft, library)
+    assert comparison.summary() == "0 added, 1 removed, 2 changed"
+    assert [c.old["zone"] for c in comparison.removed] == ["jawline"]
+    assert [(c.old_index, c.new_index) for c in comparison.changed] == [(3, 2), (4, 3)]
+
+
+def test_compare_a_zone_changed_in_place_is_a_change(library):
+    draft = express(library)
+    draft.set_field(3, "zone", "forehead")
+    comparison = compare_protocols("express-10", draft, library)
+    assert comparison.summary() == "0 added, 0 removed, 1 changed"
+    assert comparison.changed[0].fields == ("zone",)
+
+
+def test_compare_a_step_moved_by_one_place_is_moved(library):
+    draft = express(library)
+    draft.move_down(3)
+    comparison = compare_protocols("express-10", draft, library)
+    assert comparison.summary() == "0 added, 0 removed, 0 changed, 1 moved"
+    [moved] = comparison.moved
+    assert moved.old["zone"] == moved.new["zone"]
+    assert abs(moved.old_index - moved.new_index) == 1
+    assert any(line.startswith("> step") for line in comparison.lines())

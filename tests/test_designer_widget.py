@@ -228,6 +228,36 @@ def test_compare_two_versions_side_by_side(designer):
     assert "Device minutes per zone and side" in shown
 
 
+def test_a_moved_step_is_shown_as_moved(library):
+    draft = ProtocolDraft.from_library("express-10", library)
+    draft.move_down(3)
+    shown = comparison_html(compare_protocols("express-10", draft, library), "A", "B")
+    assert "↕</span> Moved" in shown
+    assert "0 added, 0 removed, 0 changed, 1 moved" in shown
+
+
+def test_the_designer_shows_findings_of_the_file_it_would_write(designer, library):
+    # A protocol stored under another file name opens by its id; saving it under
+    # that name would make `protocol-tools validate` fail, so the designer says so.
+    text = (library / "express-10.yaml").read_text(encoding="utf-8")
+    (library / "old-name.yaml").write_text(
+        text.replace("id: express-10", "id: renamed-10"), encoding="utf-8"
+    )
+    designer._refresh_library()
+    designer.start_from.value = "renamed-10"
+    designer.open_button.click()
+    assert "Opened renamed-10@1.0.0" in designer.status.value
+    assert "(id-mismatch)" in designer.protocol_findings.value
+
+
+def test_numbers_are_shown_the_way_people_type_them(designer):
+    open_express(designer)
+    designer.draft.set_protocol_field("target_minutes", 12.5)
+    designer.refresh()
+    assert designer.target.value == "12.5"
+    assert designer.default_current.value == "250"
+
+
 def test_comparison_html_escapes_user_text(library):
     draft = ProtocolDraft.from_library("express-10", library)
     draft.set_field(0, "action", "<img src=x onerror=alert(1)>")

@@ -67,6 +67,62 @@ def test_lessons_do_not_copy_facts_other_files_hold():
         assert " ".join(fact.split()) not in " ".join(raw.split()), fact
 
 
+def all_texts() -> list[str]:
+    texts = []
+    for lesson in load_lessons().values():
+        texts += [lesson.text, *lesson.key_points]
+    for question in load_quiz():
+        texts += [question.question, *question.choices, question.explanation]
+    return texts
+
+
+def sentences(text: str) -> list[str]:
+    return re.split(r"(?<=[.;!?])\s+", " ".join(text.split()))
+
+
+def test_words_next_to_a_data_value_stay_true_when_the_data_changes(monkeypatch):
+    # A value written out beside a placeholder ("1000 µA (1 mA)") or a judgement of
+    # it ("the safe end") turns false as soon as a clinic edits the data file.
+    import protocol_tools._lessons as lessons_module
+
+    changed = lessons_module.facts()
+    changed["limits"] = {
+        **changed["limits"],
+        "microcurrent": {**changed["limits"]["microcurrent"], "max_current_uA": 1234},
+    }
+    changed["screening"] = {
+        **changed["screening"],
+        "recent-retinoid": {**changed["screening"]["recent-retinoid"], "wait_days": 9},
+    }
+    monkeypatch.setattr(lessons_module, "facts", lambda: changed)
+    checked = 0
+    for text in all_texts():
+        for sentence in sentences(text):
+            if "1234 µA" in sentence:
+                checked += 1
+                assert not re.search(r"\bmA\b|milliampere", sentence), sentence
+            if "9 days" in sentence:
+                checked += 1
+                assert not re.search(r"safe end|longest|shortest", sentence), sentence
+    assert checked >= 4
+
+
+# Statements the domain facts and the founding article do not make; they once stood
+# in these files, and a reworded copy of any of them would be unsourced again.
+UNSOURCED = [
+    "the current does the work",
+    "lets the current jump",
+    "patchy layer",
+    "turn down only if",
+    "harmless",
+]
+
+
+@pytest.mark.parametrize("claim", UNSOURCED)
+def test_no_unsourced_claim_is_back(claim):
+    assert not [text for text in all_texts() if claim in text.lower()]
+
+
 def test_included_lists_come_from_the_data_files():
     lessons = load_lessons()
     techniques = lesson_html(lessons["techniques"])
@@ -239,7 +295,7 @@ def test_hostile_strings_in_a_quiz_file_are_escaped(data_copy):
     [
         (
             "lessons.yaml",
-            "{limits.microcurrent.max_current_uA} µA, which",
+            "{limits.microcurrent.max_current_uA} µA. Most",
             "{limits.nope} µA",
             "{limits.nope}",
         ),

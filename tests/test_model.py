@@ -86,6 +86,56 @@ def test_zone_time_figure_splits_sides():
     assert list(right.y) == [1.25, 1.25, 1.25, 1.25]
 
 
+HOSTILE_ACTION = "<a href='https://evil.example'>Gel</a> <b style='color:red'>now</b> %{x}"
+HOSTILE_NAME = "<i>Lift</i><a href='https://evil.example'>x</a> %{y}"
+
+
+def hostile_protocol():
+    protocol = demo()
+    steps = [
+        {"kind": "prep", "action": HOSTILE_ACTION, "seconds": 30},
+        {"zone": "<b>cheek</b>", "side": "left", "technique": "<i>glide</i>", "seconds": 60},
+    ]
+    data = protocol.model_dump(mode="json", exclude_none=True)
+    data["name"] = HOSTILE_NAME
+    data["steps"] = steps + data["steps"]
+    return type(protocol).model_validate(data)
+
+
+def plotly_strings(figure) -> list[str]:
+    """Every string plotly renders as markup or as a template, from the figure's JSON."""
+    import json
+
+    spec = json.loads(figure.to_json())
+    out = [spec["layout"]["title"]["text"]]
+    for trace in spec["data"]:
+        out += [trace.get("hovertemplate") or "", trace.get("name") or ""]
+        out += [str(v) for v in trace.get("text") or []]
+        out += [str(v) for v in (trace.get("x") or []) + (trace.get("y") or [])]
+        for row in trace.get("customdata") or []:
+            out += [str(v) for v in row]
+    return out
+
+
+def test_charts_escape_user_text_and_keep_it_out_of_templates():
+    from protocol_tools import timeline_figure, zone_time_figure
+
+    protocol = hostile_protocol()
+    for figure in (timeline_figure(protocol), zone_time_figure(protocol)):
+        strings = plotly_strings(figure)
+        assert not [s for s in strings if "<a" in s or "<b>" in s or "<i>" in s or "<b " in s]
+        joined = " ".join(strings)
+        assert "&lt;b&gt;cheek&lt;/b&gt;" in joined
+    timeline = timeline_figure(protocol)
+    assert "&lt;i&gt;Lift&lt;/i&gt;" in timeline.layout.title.text
+    prep = timeline.data[0]
+    # user text reaches the hover only as data, never as part of the template
+    assert "evil" not in prep.hovertemplate
+    assert "%{x}" not in prep.hovertemplate
+    assert "%{customdata[2]}" in prep.hovertemplate
+    assert "&lt;a href='https://evil.example'&gt;Gel&lt;/a&gt;" in prep.customdata[0][2]
+
+
 def test_schema_lists_zone_and_technique_ids_from_data():
     schema = protocol_json_schema()
     step = schema["$defs"]["Step"]["properties"]

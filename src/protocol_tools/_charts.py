@@ -1,6 +1,9 @@
 """Plotly charts of protocols: the timeline and time per zone.
 
 Colour is never the only signal: every bar carries its zone and side as text.
+Plotly reads HTML tags in titles, labels and text, and ``%{…}`` in hover
+templates, so every string from a protocol is HTML-escaped, and hover text
+reaches the template only through ``customdata`` (never substituted twice).
 
     >>> from protocol_tools import load_protocol, timeline_figure
     >>> figure = timeline_figure(load_protocol("protocols/express-10.yaml"))  # doctest: +SKIP
@@ -9,6 +12,7 @@ Colour is never the only signal: every bar carries its zone and side as text.
 
 from __future__ import annotations
 
+import html
 from typing import TYPE_CHECKING
 
 from ._data import reference
@@ -58,6 +62,15 @@ def _side_label(side: str | None) -> str:
     return {"left": "L", "right": "R", "both": "L+R"}.get(side or "", "")
 
 
+def _safe(text: object) -> str:
+    """User text as plotly shows it literally: no tags, no ``%{…}`` placeholders."""
+    # quote=False: plotly decodes &lt; &gt; &amp; but shows &quot; as written.
+    return html.escape(str(text), quote=False)
+
+
+_STEP_HOVER = "Step %{customdata[0]}: %{customdata[1]}<br>%{customdata[2]}<br>%{customdata[3]}"
+
+
 def timeline_figure(protocol: Protocol) -> go.Figure:
     """Steps over minutes, one bar per step, labelled with zone and side."""
     import plotly.graph_objects as go
@@ -69,16 +82,16 @@ def timeline_figure(protocol: Protocol) -> go.Figure:
     for entry in entries:
         if entry.kind == "treatment":
             group = entry.zone_name
-            label = f"{entry.zone_name} {_side_label(entry.side)}".strip()
+            label = _safe(f"{entry.zone_name} {_side_label(entry.side)}".strip())
             colour = colours.get(entry.zone or "", ACTION_COLOUR)
-            detail = (
+            detail = _safe(
                 f"{entry.technique}, {entry.passes or '–'} passes, {entry.current_uA or '–'} µA"
             )
         else:
             group = "Prep and closing"
-            label = entry.kind.capitalize()
+            label = _safe(entry.kind.capitalize())
             colour = ACTION_COLOUR
-            detail = entry.action or ""
+            detail = _safe(entry.action or "")
         minutes = entry.seconds / 60
         figure.add_trace(
             go.Bar(
@@ -90,18 +103,23 @@ def timeline_figure(protocol: Protocol) -> go.Figure:
                 text=[label],
                 textposition="inside",
                 insidetextanchor="middle",
-                name=group,
+                name=_safe(group),
                 legendgroup=group,
                 showlegend=group not in shown_legend,
-                hovertemplate=(
-                    f"Step {entry.step}: {label}<br>{detail}<br>"
-                    f"{entry.start_s / 60:.2f}–{entry.end_s / 60:.2f} min<extra></extra>"
-                ),
+                customdata=[
+                    [
+                        entry.step,
+                        label,
+                        detail,
+                        f"{entry.start_s / 60:.2f}–{entry.end_s / 60:.2f} min",
+                    ]
+                ],
+                hovertemplate=f"{_STEP_HOVER}<extra></extra>",
             )
         )
         shown_legend.add(group)
     figure.update_layout(
-        title=f"{protocol.name} — {protocol.device_seconds / 60:.1f} min of device time",
+        title=f"{_safe(protocol.name)} — {protocol.device_seconds / 60:.1f} min of device time",
         xaxis_title="minutes from the start",
         yaxis={"autorange": "reversed", "title": ""},
         barmode="overlay",
@@ -122,7 +140,7 @@ def zone_time_figure(protocol: Protocol) -> go.Figure:
     for (zone, side), seconds in protocol.zone_seconds().items():
         per_side.setdefault(side, {})[zone] = seconds / 60
     zones = list(dict.fromkeys(zone for zone, _ in protocol.zone_seconds()))
-    names = [ref.zones[z].name if z in ref.zones else z for z in zones]
+    names = [_safe(ref.zones[z].name if z in ref.zones else z) for z in zones]
     figure = go.Figure()
     patterns = {"left": "/", "right": "\\", "both": ""}
     for side in ("right", "left", "both"):

@@ -19,13 +19,17 @@ choices, and saving is atomic::
 from __future__ import annotations
 
 import argparse
+import contextlib
 import copy
 import datetime as dt
 import difflib
 import io
 import json
 import math
+import os
 import re
+import secrets
+import unicodedata
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,12 +42,23 @@ from ruamel.yaml.error import YAMLError
 
 from ._atomic import atomic_write_text
 from ._data import reference
-from ._errors import LibraryError, ProtocolFileError
+from ._errors import ExportError, LibraryError, ProtocolFileError
 from ._findings import Finding, make_finding
-from ._loading import default_library_dir, parse_protocol, resolve_protocol
-from ._model import SLUG_PATTERN, Protocol, Step
+from ._loading import (
+    PROTOCOL_SUFFIXES,
+    _unknown_id_message,
+    default_library_dir,
+    duplicate_id_finding,
+    load_library,
+    parse_protocol,
+    protocol_files,
+    resolve_protocol,
+    unreadable_error,
+)
+from ._model import MAX_PASSES, MAX_STEP_SECONDS, SLUG_PATTERN, Protocol, Step
+from ._text import number
 from ._validation import validate
-from ._yaml import MAX_FILE_BYTES, YamlProblem, decode_text, read_yaml_text
+from ._yaml import YamlProblem, read_text_file, read_yaml_file, read_yaml_text
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -66,6 +81,7 @@ __all__ = [
 ]
 
 SCHEMA_LINE = "# yaml-language-server: $schema=schema/protocol.schema.json"
+_SCHEMA_MARK = "$schema="
 BLANK_ID = "new-protocol"
 BLANK_NAME = "New protocol"
 BUMPS = ("patch", "minor", "major")
@@ -90,12 +106,15 @@ _TREATMENT_ONLY = (
     "frequency_hz",
 )
 _SHORT_TEXT_MAX = 300
+_LONG_TEXT_MAX = 5000
 # The model's own bound on the number of steps, read rather than repeated.
 _MAX_STEPS = next(
     item.max_length
     for item in Protocol.model_fields["steps"].metadata
     if getattr(item, "max_length", None)
 )
+# Fields that belong to a step's place in the session, not to the work it does.
+_KEPT_BY_PLACE = ("rewet_gel", "cue")
 _SWAP_SIDES = re.compile(r"\b(left|right|Left|Right|LEFT|RIGHT)\b")
 _SWAPPED = {
     "left": "right",
@@ -189,26 +208,70 @@ def _put(mapping: CommentedMap, key: str, value: Any, order: Sequence[str]) -> N
     mapping.insert(position, key, value)
 
 
-def _number(value: Any, name: str, path: Sequence[Hashable], *, whole: bool = False) -> Any:
+def _number(
+    value: Any,
+    path: Sequence[Hashable],
+    *,
+    whole: bool = False,
+    at_most: float | None = None,
+) -> Any:
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise _edit_error(f"must be a number (got {value!r})", path, "wrong-type")
-    if not math.isfinite(value) or value <= 0:
-        raise _edit_error(f"must be more than 0 (got {value:g})", path, "not-positive")
-    if whole:
-        if value != int(value):
-            raise _edit_error(f"must be a whole number (got {value:g})", path, "wrong-type")
-        return int(value)
-    # 75.0 from a number box is written as 75, the way people type it.
-    return int(value) if float(value).is_integer() else float(value)
-
-
-def _choice(value: Any, choices: Iterable[str], what: str, path: Sequence[Hashable]) -> str:
-    choices = list(choices)
-    if value not in choices:
+        raise _edit_error(f"must be a number (got {_shown_input(value)})", path, "wrong-type")
+    try:
+        as_float = float(value)
+    except OverflowError:  # an int with hundreds of digits
+        raise _edit_error("is far too large", path, "bad-value") from None
+    if not math.isfinite(as_float) or as_float <= 0:
+        raise _edit_error(f"must be more than 0 (got {as_float:g})", path, "not-positive")
+    if at_most is not None and as_float > at_most:
         raise _edit_error(
-            f"must be one of {', '.join(choices)} (got {value!r})", path, "unknown-choice"
+            f"must be at most {number(at_most)} (got {as_float:g})", path, "bad-value"
+        )
+    if whole:
+        if not as_float.is_integer():
+            raise _edit_error(f"must be a whole number (got {as_float:g})", path, "wrong-type")
+        return int(as_float)
+    # 75.0 from a number box is written as 75, the way people type it.
+    return int(as_float) if as_float.is_integer() else as_float
+
+
+def _shown_input(value: Any) -> str:
+    """A short repr of a value someone passed in (it may be anything, of any size)."""
+    text = repr(value)
+    return text if len(text) <= 60 else f"{text[:57]}..."
+
+
+def _text(value: Any, path: Sequence[Hashable], limit: int, *, lines: bool = False) -> str:
+    """Text a file can hold: refuses what UTF-8 cannot encode and control characters."""
+    if not isinstance(value, str):
+        raise _edit_error(f"must be text (got {_shown_input(value)})", path, "wrong-type")
+    text = value.strip() if lines else " ".join(value.split())
+    for character in text:
+        category = unicodedata.category(character)
+        if category == "Cs" or (category == "Cc" and not (lines and character in "\n\t")):
+            # A lone surrogate cannot be written as UTF-8; a control character would
+            # be saved as an escape nobody means to type.
+            raise _edit_error(
+                f"holds a character that cannot be saved (U+{ord(character):04X})", path
+            )
+    if len(text) > limit:
+        raise _edit_error(f"is too long (at most {limit})", path)
+    return text
+
+
+def _choice(value: Any, choices: Iterable[str], path: Sequence[Hashable]) -> str:
+    choices = list(choices)
+    if not isinstance(value, str) or value not in choices:
+        raise _edit_error(
+            f"must be one of {', '.join(choices)} (got {_shown_input(value)})",
+            path,
+            "unknown-choice",
         )
     return value
+
+
+class _NoSuchStep(ProtocolFileError, IndexError):
+    """A step index the protocol does not have (an IndexError too, for old callers)."""
 
 
 def _swap_sides(text: str) -> str:
@@ -252,25 +315,25 @@ class ProtocolDraft:
             )
         self.document = document
         self.origin = origin
+        self.newline = "\n"  # "\r\n" for a file written that way (from_text sets it)
 
     # -- opening ------------------------------------------------------------------
     @classmethod
     def from_text(
         cls, text: str, source: str = "<text>", *, origin: Origin | None = None
     ) -> ProtocolDraft:
-        """A draft from YAML text; hostile or broken YAML is refused first."""
+        """A draft from YAML text; hostile or broken YAML is refused first.
+
+        The text's line endings (``\\n`` or ``\\r\\n``) are kept for saving.
+        """
+        if not isinstance(text, str):
+            raise ProtocolFileError(f"{source}: a protocol is text (got {type(text).__name__})")
+        text = text.removeprefix("\ufeff")
+        newline = "\r\n" if "\r\n" in text.split("\n", 1)[0] + "\n" else "\n"
         try:
             checked = read_yaml_text(text, source)
         except YamlProblem as problem:
-            finding = make_finding(
-                problem.code,
-                problem.message,
-                problem.path,
-                file=source,
-                line=problem.line,
-                column=problem.column,
-            )
-            raise ProtocolFileError(f"{source}: cannot read this protocol", [finding]) from None
+            raise unreadable_error(source, problem) from None
         if not isinstance(checked.data, dict):
             finding = make_finding(
                 "wrong-type",
@@ -281,35 +344,22 @@ class ProtocolDraft:
             )
             raise ProtocolFileError(f"{source}: not a protocol", [finding])
         try:
-            document = _round_trip_yaml().load(text)
+            # One line-ending style inside; to_text() writes the file's own style back.
+            document = _round_trip_yaml().load(text.replace("\r\n", "\n"))
         except YAMLError as error:  # pragma: no cover - the safe reader parsed it already
             raise ProtocolFileError(f"{source}: cannot read this protocol ({error})") from None
-        return cls(document, origin=origin)
+        draft = cls(document, origin=origin)
+        draft.newline = newline
+        return draft
 
     @classmethod
     def from_file(cls, path: str | Path) -> ProtocolDraft:
         """A draft of an existing protocol file; saving it again needs a new version."""
         path = Path(path)
         try:
-            with path.open("rb") as stream:
-                raw = stream.read(MAX_FILE_BYTES + 1)
-        except OSError as error:
-            raise ProtocolFileError(f"{path}: cannot read the file ({error.strerror})") from None
-        if len(raw) > MAX_FILE_BYTES:
-            raise ProtocolFileError(
-                f"{path}: larger than {MAX_FILE_BYTES:,} bytes; protocol files are small"
-            )
-        try:
-            text = decode_text(raw)
+            text = read_text_file(path)
         except YamlProblem as problem:
-            finding = make_finding(
-                problem.code,
-                problem.message,
-                file=str(path),
-                line=problem.line,
-                column=problem.column,
-            )
-            raise ProtocolFileError(f"{path}: cannot read this protocol", [finding]) from None
+            raise unreadable_error(str(path), problem) from None
         draft = cls.from_text(text, str(path))
         draft.origin = Origin(
             path,
@@ -320,10 +370,15 @@ class ProtocolDraft:
 
     @classmethod
     def from_library(cls, protocol_id: str, library_dir: str | Path | None = None) -> ProtocolDraft:
-        """A draft of the library protocol ``protocol_id``."""
+        """A draft of the library protocol ``protocol_id`` (ready or draft), whatever
+        its file is called."""
         folder = Path(library_dir) if library_dir is not None else default_library_dir()
-        protocol = resolve_protocol(protocol_id, folder)
-        return cls.from_file(protocol.path or folder / f"{protocol_id}.yaml")
+        library = load_library(folder)
+        protocol = library.protocols.get(protocol_id) or library.drafts.get(protocol_id)
+        if protocol is None or protocol.path is None:
+            known = {**library.protocols, **library.drafts}
+            raise LibraryError(_unknown_id_message(str(protocol_id), known, folder))
+        return cls.from_file(protocol.path)
 
     @classmethod
     def blank(cls, name: str = BLANK_NAME) -> ProtocolDraft:
@@ -351,8 +406,12 @@ class ProtocolDraft:
 
     def get(self, name: str, default: Any = None) -> Any:
         """A protocol field (``"defaults.current_uA"`` reaches into defaults)."""
+        if not isinstance(name, str):
+            raise _edit_error(f"is not a field name ({_shown_input(name)})", (), "unknown-field")
         if name.startswith("defaults."):
-            defaults = self.document.get("defaults") or {}
+            defaults = self.document.get("defaults")
+            if not isinstance(defaults, dict):  # "defaults: 250" is a format finding
+                return default
             return _plain(defaults.get(name.split(".", 1)[1], default))
         return _plain(self.document.get(name, default))
 
@@ -361,34 +420,58 @@ class ProtocolDraft:
         return str(self.document.get("id", ""))
 
     def to_text(self) -> str:
-        """The YAML text this draft would be saved as (schema line first)."""
+        """The YAML text this draft would be saved as (schema line first), in the
+        line-ending style of the file it came from."""
         stream = io.StringIO()
         _round_trip_yaml().dump(self.document, stream)
-        text = stream.getvalue()
-        if not text.startswith(SCHEMA_LINE):
+        text = stream.getvalue().replace("\r\n", "\n")
+        if not _names_the_schema(text):
             text = f"{SCHEMA_LINE}\n{text}"
-        return text
+        return text.replace("\n", self.newline) if self.newline != "\n" else text
+
+    @property
+    def source(self) -> str:
+        """The file findings name: the one this draft came from, else ``<id>.yaml``."""
+        return str(self.origin.path) if self.origin else f"{self.id or BLANK_ID}.yaml"
 
     def protocol(self) -> Protocol:
-        """The draft as a :class:`Protocol`; ProtocolFileError if it does not fit the format."""
-        return parse_protocol(self.to_text(), f"{self.id or BLANK_ID}.yaml")
+        """The draft as a :class:`Protocol`; ProtocolFileError if it does not fit the format.
+
+        It carries the draft's file as its path, so the id-mismatch check applies.
+        """
+        protocol = parse_protocol(self.to_text(), self.source)
+        if self.origin is not None:
+            protocol._path = str(self.origin.path)
+        return protocol
 
     def check(self) -> tuple[Protocol | None, list[Finding]]:
-        """The protocol (None if it does not fit the format) and every finding."""
+        """The protocol (None if it does not fit the format) and every finding.
+
+        A draft opened from a file is also checked against the other files of its
+        folder: another file holding the same id is a ``duplicate-id`` error.
+        """
         try:
             protocol = self.protocol()
         except ProtocolFileError as error:
             return None, error.findings
-        return protocol, validate(protocol)
+        findings = validate(protocol)
+        if self.origin is not None:
+            findings = _id_used_elsewhere(protocol, self.origin.path) + findings
+        return protocol, findings
 
     def findings(self) -> list[Finding]:
         """Every finding for the edited state: format problems, else the validator's."""
         return self.check()[1]
 
-    def findings_by_step(self) -> dict[int | None, list[Finding]]:
-        """Findings keyed by the 0-based step they concern (None: the whole protocol)."""
+    def findings_by_step(
+        self, findings: Iterable[Finding] | None = None
+    ) -> dict[int | None, list[Finding]]:
+        """Findings keyed by the 0-based step they concern (None: the whole protocol).
+
+        Pass ``findings`` from :meth:`check` to group them without checking again.
+        """
         grouped: dict[int | None, list[Finding]] = {}
-        for finding in self.findings():
+        for finding in self.findings() if findings is None else findings:
             grouped.setdefault(step_of(finding), []).append(finding)
         return grouped
 
@@ -400,9 +483,11 @@ class ProtocolDraft:
     def _index(self, index: int, *, end_ok: bool = False) -> int:
         count = len(self.steps) + (1 if end_ok else 0)
         if isinstance(index, bool) or not isinstance(index, int) or not 0 <= index < count:
-            raise IndexError(
-                f"no step {index}; the protocol has {len(self.steps)} steps (numbered from 0 here)"
+            message = (
+                f"has no step {_shown_input(index)}: the protocol has {len(self.steps)} "
+                "steps (numbered from 0 here)"
             )
+            raise _NoSuchStep(f"steps {message}", [make_finding("bad-value", message, ("steps",))])
         return index
 
     def add_step(self, index: int | None = None, **fields: Any) -> int:
@@ -420,7 +505,7 @@ class ProtocolDraft:
             index = treatments[-1] + 1 if treatments else len(self.steps)
         index = self._index(index, end_ok=True)
         kind = fields.pop("kind", "treatment")
-        _choice(kind, KINDS, "kind", ("steps", index, "kind"))
+        _choice(kind, KINDS, ("steps", index, "kind"))
         self.steps.insert(index, self._starting_step(kind))
         try:
             for name, value in fields.items():
@@ -463,10 +548,18 @@ class ProtocolDraft:
     def move_step(self, index: int, offset: int) -> int:
         """Move step ``index`` by ``offset`` places (-1: up); returns its new index."""
         index = self._index(index)
+        if isinstance(offset, bool) or not isinstance(offset, int):
+            raise _edit_error(
+                f"moves by a whole number of places (got {_shown_input(offset)})",
+                ("steps", index),
+                "wrong-type",
+            )
         target = index + offset
         if not 0 <= target < len(self.steps):
-            raise IndexError(
-                f"step {index} cannot move {offset:+d}: the protocol has {len(self.steps)} steps"
+            message = f"cannot move {offset:+d}: the protocol has {len(self.steps)} steps"
+            raise _NoSuchStep(
+                f"step {index + 1} {message}",
+                [make_finding("bad-value", message, ("steps", index))],
             )
         step = self.steps.pop(index)
         self.steps.insert(target, step)
@@ -487,13 +580,14 @@ class ProtocolDraft:
         """
         index = self._index(index)
         step = self.steps[index]
-        path = ("steps", index, name)
-        if name not in STEP_FIELDS:
+        if not isinstance(name, str) or name not in STEP_FIELDS:
+            path: tuple[Hashable, ...] = ("steps", index, str(name)[:40])
             raise _edit_error(
                 f"is not a step field; fields: {', '.join(STEP_FIELDS)}", path, "unknown-field"
             )
+        path = ("steps", index, name)
         if name == "kind":
-            self._set_kind(index, _choice(value, KINDS, "kind", path))
+            self._set_kind(index, _choice(value, KINDS, path))
             return
         if value is None or (isinstance(value, str) and not value.strip()):
             if name == "seconds":
@@ -502,15 +596,17 @@ class ProtocolDraft:
             return
         ref = reference()
         if name == "zone":
-            value = _choice(value, ref.zones, "zone", path)
+            value = _choice(value, ref.zones, path)
         elif name == "technique":
-            value = _choice(value, ref.techniques, "technique", path)
+            value = _choice(value, ref.techniques, path)
         elif name == "side":
-            value = _choice(value, SIDES, "side", path)
+            value = _choice(value, SIDES, path)
         elif name == "passes":
-            value = _number(value, name, path, whole=True)
+            value = _number(value, path, whole=True, at_most=MAX_PASSES)
+        elif name == "seconds":
+            value = _number(value, path, at_most=MAX_STEP_SECONDS)
         elif name in _NUMBER_FIELDS:
-            value = _number(value, name, path)
+            value = _number(value, path)
         elif name == "rewet_gel":
             if not isinstance(value, bool):
                 raise _edit_error("must be true or false", path, "wrong-type")
@@ -518,9 +614,7 @@ class ProtocolDraft:
                 step.pop(name, None)
                 return
         elif name in _TEXT_FIELDS:
-            value = " ".join(str(value).split())
-            if len(value) > _SHORT_TEXT_MAX:
-                raise _edit_error(f"is too long (at most {_SHORT_TEXT_MAX})", path)
+            value = _text(value, path, _SHORT_TEXT_MAX)
         _put(step, name, value, STEP_FIELDS)
 
     def _set_kind(self, index: int, kind: str) -> None:
@@ -544,6 +638,8 @@ class ProtocolDraft:
     def set_protocol_field(self, name: str, value: Any) -> None:
         """Set a protocol-wide field: name, summary, setting, scope, target_minutes,
         author, description, ``defaults.current_uA`` or ``defaults.frequency_hz``."""
+        if not isinstance(name, str):
+            raise _edit_error(f"is not a field name ({_shown_input(name)})", (), "unknown-field")
         path: tuple[Hashable, ...] = tuple(name.split("."))
         if name.startswith("defaults."):
             key = name.split(".", 1)[1]
@@ -556,28 +652,31 @@ class ProtocolDraft:
             if value is None:
                 defaults.pop(key, None)
             else:
-                defaults[key] = _number(value, key, path)
+                defaults[key] = _number(value, path)
             return
         if name in ("name", "summary", "author", "description"):
-            text = str(value or "").strip()
+            long_text = name == "description"
+            text = _text(
+                "" if value is None else value,
+                path,
+                _LONG_TEXT_MAX if long_text else _SHORT_TEXT_MAX,
+                lines=long_text,
+            )
             if not text:
                 if name in ("name", "summary"):
                     raise _edit_error("must not be empty", path)
                 self.document.pop(name, None)
                 return
-            limit = 5000 if name == "description" else _SHORT_TEXT_MAX
-            if len(text) > limit:
-                raise _edit_error(f"is too long (at most {limit})", path)
-            value = text if name == "description" else " ".join(text.split())
+            value = text
         elif name == "setting":
-            value = _choice(value, SETTINGS, "setting", path)
+            value = _choice(value, SETTINGS, path)
         elif name == "scope":
-            value = _choice(value, SCOPES, "scope", path)
+            value = _choice(value, SCOPES, path)
         elif name == "target_minutes":
             if value is None:
                 self.document.pop(name, None)
                 return
-            value = _number(value, name, path)
+            value = _number(value, path)
         else:
             raise _edit_error(
                 "cannot be set here (ids and versions change when you save)", path, "unknown-field"
@@ -618,7 +717,10 @@ class ProtocolDraft:
         The copy has the other side, and "left"/"right" swapped in its cue and
         action. It replaces the other side's matching block (the same zones in
         the same order) when there is one, else it goes right after the block.
-        Returns where the mirrored block now stands.
+        A replaced step keeps its own cue and gel prompt (``rewet_gel``): they
+        belong to where the step stands ("Gel the left half now"), not to the
+        work it does. A new copy never takes a gel prompt along. Returns where
+        the mirrored block now stands.
         """
         block = self.block_of(index)
         other = "left" if self._one_side(index) == "right" else "right"
@@ -632,6 +734,10 @@ class ProtocolDraft:
             return range(start, start + len(mirrored))
         for offset, step in enumerate(mirrored):
             old = self.steps[target.start + offset]
+            for key in _KEPT_BY_PLACE:
+                step.pop(key, None)
+                if key in old:
+                    _put(step, key, copy.deepcopy(_plain(old[key])), STEP_FIELDS)
             # Keep the comments the replaced steps carried (e.g. a section heading).
             # Key by key: CommentedMap.clear() leaves its own-key index stale.
             for key in list(old):
@@ -644,6 +750,7 @@ class ProtocolDraft:
     def _mirrored(step: CommentedMap, side: str) -> CommentedMap:
         copy_ = _fresh_map(step.items())
         copy_["side"] = side
+        copy_.pop("rewet_gel", None)
         for name in ("cue", "action"):
             if isinstance(copy_.get(name), str):
                 copy_[name] = _swap_sides(copy_[name])
@@ -679,10 +786,12 @@ class ProtocolDraft:
         """Save as a new protocol ``new_id`` in ``folder`` (default: the library).
 
         It starts at version 1.0.0 with one change note; ``derived_from`` names
-        the protocol it was made from. Never overwrites an existing file. A
-        protocol with errors is saved only with ``draft=True`` (``status: draft``).
+        the protocol it was made from. Refused when any file of the folder holds
+        that id or is named after it (``.yaml`` or ``.yml``), and the new file is
+        created without ever replacing one. A protocol with errors is saved only
+        with ``draft=True`` (``status: draft``).
         """
-        if not new_id:
+        if new_id is None or new_id == "":
             raise _edit_error(
                 "is required: type a new id, like my-lift-15", ("id",), "missing-field"
             )
@@ -693,14 +802,17 @@ class ProtocolDraft:
         ):
             raise _edit_error(
                 f"must be a lower-case slug of letters, digits and hyphens, "
-                f"like my-lift-15 (got {new_id!r})",
+                f"like my-lift-15 (got {_shown_input(new_id)})",
                 ("id",),
             )
         folder = Path(folder) if folder is not None else default_library_dir()
-        target = folder / f"{new_id}.yaml"
-        if target.exists():
+        holders = _files_by_id(folder).get(new_id, [])
+        holders += [folder / f"{new_id}{suffix}" for suffix in PROTOCOL_SUFFIXES]
+        taken = next((path for path in holders if path.exists()), None)
+        if taken is not None:
             raise LibraryError(
-                f"{target} already exists: choose another id, or open it and save a new version"
+                f"{new_id!r} already exists in {folder} ({taken.name}): choose another id, "
+                "or open that protocol and save a new version"
             )
         staged = self._copy()
         if name is not None:
@@ -713,8 +825,8 @@ class ProtocolDraft:
             staged.document.pop("derived_from", None)
         first_note = note or (f"Made from {self.origin.label}" if self.origin else "First version")
         staged.document.pop("changes", None)
-        staged._add_change("1.0.0", first_note, today)
-        return self._write(staged, target, draft)
+        staged._add_change("1.0.0", _change_note(first_note), today)
+        return self._write(staged, folder / f"{new_id}.yaml", draft, new_file=True)
 
     def save_new_version(
         self, bump: str = "patch", *, note: str, draft: bool = False, today: dt.date | None = None
@@ -722,20 +834,13 @@ class ProtocolDraft:
         """Save over the file this draft came from as its next version.
 
         ``bump`` is patch, minor or major; ``note`` (required) says what changed
-        and joins ``changes:`` with today's date; ``derived_from`` records the
-        version it replaces. Refused if the file changed since it was opened.
+        and joins ``changes:`` with today's date. ``derived_from`` keeps the
+        protocol this one was made from; when there is none it records the
+        version this one replaces. Refused if the file changed since it was opened.
         """
         if self.origin is None:
             raise LibraryError("this protocol has no earlier version: save it as a new protocol")
-        note = " ".join(str(note or "").split())
-        if not note:
-            raise _edit_error(
-                "is required: say what changed in this version",
-                ("changes", "note"),
-                "missing-field",
-            )
-        if len(note) > _SHORT_TEXT_MAX:
-            raise _edit_error(f"is too long (at most {_SHORT_TEXT_MAX})", ("changes", "note"))
+        note = _change_note(note)
         on_disk = _version_on_disk(self.origin.path)
         if on_disk != self.origin.version:
             raise LibraryError(
@@ -749,14 +854,21 @@ class ProtocolDraft:
         staged = self._copy()
         _put(staged.document, "id", self.origin.id, _PROTOCOL_FIELDS)
         _put(staged.document, "version", new_version, _PROTOCOL_FIELDS)
-        _put(staged.document, "derived_from", self.origin.label, _PROTOCOL_FIELDS)
+        if not staged.document.get("derived_from"):
+            _put(staged.document, "derived_from", self.origin.label, _PROTOCOL_FIELDS)
         staged._add_change(new_version, note, today)
         return self._write(staged, self.origin.path, draft)
 
     def _copy(self) -> ProtocolDraft:
-        return ProtocolDraft(copy.deepcopy(self.document), origin=self.origin)
+        twin = ProtocolDraft(copy.deepcopy(self.document), origin=self.origin)
+        twin.newline = self.newline
+        return twin
 
     def _add_change(self, version: str, note: str, today: dt.date | None) -> None:
+        if today is not None and (not isinstance(today, dt.date) or isinstance(today, dt.datetime)):
+            raise _edit_error(
+                f"must be a date (got {_shown_input(today)})", ("changes", "date"), "wrong-type"
+            )
         changes = self.document.get("changes")
         if not isinstance(changes, CommentedSeq):
             changes = CommentedSeq()
@@ -767,9 +879,20 @@ class ProtocolDraft:
         entry["note"] = note
         changes.append(entry)
 
-    def _write(self, staged: ProtocolDraft, target: Path, draft: bool) -> Path:
+    def _write(
+        self, staged: ProtocolDraft, target: Path, draft: bool, *, new_file: bool = False
+    ) -> Path:
         staged.document.pop("status", None)
-        errors = [f for f in staged.findings() if f.is_error]
+        # Checked as the file it becomes, so a wrong name or a shared id shows up now.
+        staged.origin = Origin(target, str(staged.document["id"]), str(staged.document["version"]))
+        protocol, findings = staged.check()
+        if protocol is None:
+            raise ProtocolFileError(
+                "cannot save: the protocol no longer fits the format, so it could not be "
+                "read back even as a draft; fix these first",
+                findings,
+            )
+        errors = [f for f in findings if f.is_error]
         if errors and not draft:
             raise ProtocolFileError(
                 f"{len(errors)} error{'s' if len(errors) != 1 else ''} left: fix "
@@ -778,10 +901,79 @@ class ProtocolDraft:
             )
         if draft:
             _put(staged.document, "status", "draft", _PROTOCOL_FIELDS)
-        atomic_write_text(target, staged.to_text())
+        if new_file:
+            _create_new_file(target, staged.to_text())
+        else:
+            atomic_write_text(target, staged.to_text())
         self.document = staged.document
-        self.origin = Origin(target, str(staged.document["id"]), str(staged.document["version"]))
+        self.origin = staged.origin
         return target
+
+
+def _change_note(note: Any) -> str:
+    if note is None or (isinstance(note, str) and not note.strip()):
+        raise _edit_error(
+            "is required: say what changed in this version", ("changes", "note"), "missing-field"
+        )
+    return _text(note, ("changes", "note"), _SHORT_TEXT_MAX)
+
+
+def _names_the_schema(text: str) -> bool:
+    """Whether a comment at the top of ``text`` already points to a schema."""
+    for line in text.splitlines():
+        if line.strip() and not line.lstrip().startswith("#"):
+            return False
+        if _SCHEMA_MARK in line:
+            return True
+    return False
+
+
+def _files_by_id(folder: Path) -> dict[str, list[Path]]:
+    """Every protocol file of ``folder`` by the id it holds, readable as a protocol or not."""
+    found: dict[str, list[Path]] = {}
+    if not folder.is_dir():
+        return found
+    for path in protocol_files([folder]):
+        try:
+            data = read_yaml_file(path).data
+        except YamlProblem:
+            continue
+        if isinstance(data, dict) and isinstance(data.get("id"), str):
+            found.setdefault(data["id"], []).append(path)
+    return found
+
+
+def _id_used_elsewhere(protocol: Protocol, path: Path) -> list[Finding]:
+    """A duplicate-id finding for each other file of ``path``'s folder holding the id."""
+    here = path.resolve()
+    others = [p for p in _files_by_id(path.parent).get(protocol.id, []) if p.resolve() != here]
+    return [duplicate_id_finding(protocol, other, path) for other in others]
+
+
+def _create_new_file(target: Path, text: str) -> None:
+    """Write ``text`` to ``target``, which must not exist, all at once.
+
+    The text is written in full under a hidden name first, then a hard link gives
+    it its own name: linking fails if the name is taken, so a file that appeared
+    meanwhile is never replaced, and a reader never sees half a file.
+    """
+    staging = target.with_name(f".{target.name}.{secrets.token_hex(6)}.new")
+    atomic_write_text(staging, text)
+    try:
+        os.link(staging, target)
+    except FileExistsError:
+        raise LibraryError(
+            f"{target} already exists (it appeared while saving): choose another id"
+        ) from None
+    except OSError as error:
+        raise ExportError(
+            f"cannot create {target}: {error.strerror}. Saving a new protocol links a "
+            "finished file into place so it never replaces one, and this folder refused "
+            "the link; save to a folder on an ordinary disk"
+        ) from None
+    finally:
+        with contextlib.suppress(OSError):
+            staging.unlink()
 
 
 def _version_on_disk(path: Path) -> str | None:
@@ -804,12 +996,13 @@ def step_of(finding: Finding) -> int | None:
 
 @dataclass(frozen=True)
 class StepChange:
-    """One line of a comparison: a step added, removed, changed or the same.
+    """One line of a comparison: a step added, removed, changed, moved or the same.
 
-    ``old_index``/``new_index`` are 0-based; ``fields`` names what changed.
+    ``old_index``/``new_index`` are 0-based; ``fields`` names what changed. A
+    moved step stands elsewhere in the order with every field unchanged.
     """
 
-    status: Literal["added", "removed", "changed", "same"]
+    status: Literal["added", "removed", "changed", "moved", "same"]
     old_index: int | None
     new_index: int | None
     old: dict[str, Any] | None
@@ -859,13 +1052,19 @@ class ProtocolComparison:
         return [change for change in self.steps if change.status == "changed"]
 
     @property
+    def moved(self) -> list[StepChange]:
+        return [change for change in self.steps if change.status == "moved"]
+
+    @property
     def is_empty(self) -> bool:
         return all(change.status == "same" for change in self.steps)
 
     def summary(self) -> str:
+        """ "1 added, 1 removed, 2 changed" (", 1 moved" when a step moved)."""
         if self.is_empty:
             return "no step differs"
-        return f"{len(self.added)} added, {len(self.removed)} removed, {len(self.changed)} changed"
+        text = f"{len(self.added)} added, {len(self.removed)} removed, {len(self.changed)} changed"
+        return f"{text}, {len(self.moved)} moved" if self.moved else text
 
     def zone_times(self) -> list[ZoneTime]:
         """Device seconds per zone and side in both, in the order zones first appear."""
@@ -907,6 +1106,11 @@ class ProtocolComparison:
                 out.append(f"+ step {change.new_index + 1}: {describe_step(change.new)}")
             elif change.status == "removed":
                 out.append(f"- step {change.old_index + 1}: {describe_step(change.old)}")
+            elif change.status == "moved":
+                out.append(
+                    f"> step {change.old_index + 1} -> {change.new_index + 1}: "
+                    f"{describe_step(change.new)} (moved)"
+                )
             elif change.status == "changed":
                 details = "; ".join(
                     f"{name} {old} -> {new}" for name, old, new in change.field_changes()
@@ -930,8 +1134,8 @@ def shown_value(value: Any) -> str:
         return "–"
     if isinstance(value, bool):
         return "yes" if value else "no"
-    if isinstance(value, float):
-        return f"{value:g}"
+    if isinstance(value, int | float):
+        return number(value)
     return str(value)
 
 
@@ -976,49 +1180,104 @@ def compare_protocols(
     new: Protocol | ProtocolDraft | str | Path,
     library_dir: str | Path | None = None,
 ) -> ProtocolComparison:
-    """Compare two protocols (or two versions): steps added, removed, changed.
+    """Compare two protocols (or two versions): steps added, removed, changed, moved.
 
     Steps are matched by (kind, zone, side, technique) with difflib's
-    SequenceMatcher; a step whose technique changed on the same zone and side
-    counts as changed, not as one removed and one added.
+    SequenceMatcher. Where that finds a run of differing steps, a second matcher
+    pairs them by (kind, zone, side) and what is left by position, so a step
+    whose technique changed counts as changed, not as one removed and one added.
+    A step removed in one place and added unchanged in another counts as moved.
     """
     old_protocol = _as_protocol(old, library_dir)
     new_protocol = _as_protocol(new, library_dir)
     old_steps = [_step_data(step) for step in old_protocol.steps]
     new_steps = [_step_data(step) for step in new_protocol.steps]
-    matcher = difflib.SequenceMatcher(
-        a=[_step_key(s) for s in old_steps], b=[_step_key(s) for s in new_steps], autojunk=False
-    )
     changes: list[StepChange] = []
-    for tag, a0, a1, b0, b1 in matcher.get_opcodes():
-        pairs: list[tuple[int, int]] = []
+    for tag, a0, a1, b0, b1 in _opcodes(old_steps, new_steps, _step_key):
+        if tag == "equal":
+            pairs = list(zip(range(a0, a1), range(b0, b1), strict=True))
+        elif tag == "replace":
+            pairs = _pairs_in_block(old_steps, new_steps, range(a0, a1), range(b0, b1))
+        else:
+            pairs = []
+        changes.extend(_block_changes(old_steps, new_steps, range(a0, a1), range(b0, b1), pairs))
+    return ProtocolComparison(old_protocol, new_protocol, _with_moves(changes))
+
+
+def _place_key(step: dict[str, Any]) -> tuple[Any, ...]:
+    return _step_key(step)[:3]
+
+
+def _opcodes(
+    old: Sequence[dict[str, Any]], new: Sequence[dict[str, Any]], key: Any
+) -> list[tuple[str, int, int, int, int]]:
+    matcher = difflib.SequenceMatcher(
+        a=[key(s) for s in old], b=[key(s) for s in new], autojunk=False
+    )
+    return matcher.get_opcodes()
+
+
+def _pairs_in_block(
+    old_steps: list[dict[str, Any]],
+    new_steps: list[dict[str, Any]],
+    old_block: range,
+    new_block: range,
+) -> list[tuple[int, int]]:
+    """Pairs of a replace block: same (kind, zone, side) first, then by position."""
+    old_part = [old_steps[i] for i in old_block]
+    new_part = [new_steps[j] for j in new_block]
+    pairs: list[tuple[int, int]] = []
+    for tag, a0, a1, b0, b1 in _opcodes(old_part, new_part, _place_key):
         if tag in ("equal", "replace"):
-            for i, j in zip(range(a0, a1), range(b0, b1), strict=False):
-                same_place = _step_key(old_steps[i])[:3] == _step_key(new_steps[j])[:3]
-                if tag == "equal" or same_place:
-                    pairs.append((i, j))
-        paired_old = {i for i, _ in pairs}
-        paired_new = {j for _, j in pairs}
-        changes.extend(
-            StepChange("removed", i, None, old_steps[i], None)
-            for i in range(a0, a1)
-            if i not in paired_old
-        )
-        for i, j in pairs:
-            fields = tuple(
-                name for name in STEP_FIELDS if old_steps[i].get(name) != new_steps[j].get(name)
+            pairs.extend(
+                (old_block[i], new_block[j])
+                for i, j in zip(range(a0, a1), range(b0, b1), strict=False)
             )
-            changes.append(
-                StepChange(
-                    "changed" if fields else "same", i, j, old_steps[i], new_steps[j], fields
+    return pairs
+
+
+def _block_changes(
+    old_steps: list[dict[str, Any]],
+    new_steps: list[dict[str, Any]],
+    old_block: range,
+    new_block: range,
+    pairs: list[tuple[int, int]],
+) -> list[StepChange]:
+    paired_old = {i for i, _ in pairs}
+    paired_new = {j for _, j in pairs}
+    changes = [
+        StepChange("removed", i, None, old_steps[i], None) for i in old_block if i not in paired_old
+    ]
+    for i, j in pairs:
+        fields = tuple(
+            name for name in STEP_FIELDS if old_steps[i].get(name) != new_steps[j].get(name)
+        )
+        status = "changed" if fields else "same"
+        changes.append(StepChange(status, i, j, old_steps[i], new_steps[j], fields))
+    changes.extend(
+        StepChange("added", None, j, None, new_steps[j]) for j in new_block if j not in paired_new
+    )
+    return changes
+
+
+def _with_moves(changes: list[StepChange]) -> list[StepChange]:
+    """Join a removed step and an identical added one into one moved step."""
+    removed = [c for c in changes if c.status == "removed"]
+    result: list[StepChange] = []
+    taken: set[int] = set()
+    for change in changes:
+        if change.status == "added":
+            match = next(
+                (r for r in removed if r.old_index not in taken and r.old == change.new), None
+            )
+            if match is not None:
+                taken.add(match.old_index)
+                result.append(
+                    StepChange("moved", match.old_index, change.new_index, match.old, change.new)
                 )
-            )
-        changes.extend(
-            StepChange("added", None, j, None, new_steps[j])
-            for j in range(b0, b1)
-            if j not in paired_new
-        )
-    return ProtocolComparison(old_protocol, new_protocol, changes)
+                continue
+        result.append(change)
+    return [c for c in result if not (c.status == "removed" and c.old_index in taken)]
 
 
 # -- command line ------------------------------------------------------------------

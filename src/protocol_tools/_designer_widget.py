@@ -36,13 +36,13 @@ from ._designer import (
     compare_protocols,
     describe_step,
     field_words,
-    step_of,
 )
 from ._errors import ProtocolToolsError
 from ._facemap import zone_geometry
 from ._findings import Finding
 from ._loading import default_library_dir, load_library
 from ._model import Protocol
+from ._text import number
 
 if TYPE_CHECKING:
     import plotly.graph_objects as go
@@ -278,6 +278,7 @@ def comparison_html(comparison: ProtocolComparison, old_label: str, new_label: s
         "added": ("+", "Added"),
         "removed": ("−", "Removed"),
         "changed": ("✎", "Changed"),
+        "moved": ("↕", "Moved"),
         "same": ("=", "Same"),
     }
     rows = []
@@ -358,9 +359,9 @@ def _cell(kind: type, column: str, **options: Any) -> widgets.Widget:
 
 
 def _number_text(value: Any) -> str:
-    if value is None:
-        return ""
-    return f"{value:g}" if isinstance(value, int | float) else str(value)
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return number(value)
+    return "" if value is None else str(value)
 
 
 class StepRow(widgets.VBox):
@@ -800,9 +801,7 @@ class ProtocolDesigner(widgets.VBox):
     def refresh(self) -> None:
         """Redraw rows, findings and (when what they show changed) the charts."""
         protocol, findings = self.draft.check()
-        by_step: dict[int | None, list[Finding]] = {}
-        for finding in findings:
-            by_step.setdefault(step_of(finding), []).append(finding)
+        by_step = self.draft.findings_by_step(findings)
         count = len(self.draft)
         while len(self.rows) < count:
             self.rows.append(StepRow(len(self.rows), self.edit_step, self._act))

@@ -30,6 +30,7 @@ from ._facemap import face_map_svg
 from ._loading import load_library, resolve_protocol
 from ._model import Protocol, TimelineEntry
 from ._screening import screening_rules
+from ._text import number
 
 __all__ = [
     "Lesson",
@@ -72,12 +73,6 @@ def facts() -> dict[str, Any]:
     }
 
 
-def _shown(value: Any) -> str:
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
 def fill_facts(text: str, where: str, known: dict[str, Any] | None = None) -> str:
     """``text`` with each ``{namespace.path}`` replaced by its value from data.
 
@@ -96,7 +91,9 @@ def fill_facts(text: str, where: str, known: dict[str, Any] | None = None) -> st
             raise ReferenceDataError(
                 f"{where}: placeholder {{{match.group(1)}}} names a group, not one value"
             )
-        return _shown(value)
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return number(value)
+        return str(value)
 
     return _PLACEHOLDER.sub(value_of, text)
 
@@ -322,7 +319,7 @@ def _row(label: str, value: str) -> str:
 def step_html(entry: TimelineEntry) -> str:
     """What a practitioner needs at one step, in words (no timer)."""
     ref = reference()
-    seconds = f"{_shown(entry.seconds)} s"
+    seconds = f"{number(entry.seconds)} s"
     if entry.kind != "treatment":
         when = "Before the device work" if entry.kind == "prep" else "After the device work"
         rows = [("Stage", when), ("Do", entry.action or ""), ("Time", seconds)]
@@ -330,16 +327,16 @@ def step_html(entry: TimelineEntry) -> str:
         zone = ref.zones.get(entry.zone or "")
         technique = ref.techniques.get(entry.technique or "")
         if entry.hold_seconds:
-            seconds += f", holding {_shown(entry.hold_seconds)} s at each hold"
-        current = f"{_shown(entry.current_uA)} µA" if entry.current_uA else "not set"
+            seconds += f", holding {number(entry.hold_seconds)} s at each hold"
+        current = f"{number(entry.current_uA)} µA" if entry.current_uA else "not set"
         if zone:
-            current += f" (this zone's limit: {_shown(zone.max_current_uA)} µA)"
+            current += f" (this zone's limit: {number(zone.max_current_uA)} µA)"
         rows = [
             ("Zone", entry.zone_name),
             ("Side", "both sides" if entry.side == "both" else f"client's {entry.side}"),
             ("Technique", f"{technique.name}: {technique.description}" if technique else "—"),
             ("Direction", entry.direction or "—"),
-            ("Passes", _shown(entry.passes) if entry.passes else "—"),
+            ("Passes", number(entry.passes) if entry.passes else "—"),
             ("Time", seconds),
             ("Current", current),
             ("Why this zone", f"It works on {', '.join(zone.muscles)}." if zone else "—"),
@@ -473,7 +470,7 @@ class Quiz(widgets.VBox):
         if self._random:
             self._random.shuffle(order)
         boxes = []
-        for number, question in enumerate(order, start=1):
+        for position, question in enumerate(order, start=1):
             options = list(enumerate(question.choices))
             if self._random:
                 self._random.shuffle(options)
@@ -488,7 +485,7 @@ class Quiz(widgets.VBox):
             self.feedback[question.id] = widgets.HTML()
             heading = widgets.HTML(
                 f"<p class='pt-question' style='font-size:1.1em;margin-bottom:0.2em'>"
-                f"<strong>{number}. {html.escape(question.question)}</strong></p>"
+                f"<strong>{position}. {html.escape(question.question)}</strong></p>"
             )
             box = widgets.VBox([heading, radio, self.feedback[question.id]])
             box.add_class(f"pt-question-{question.id}")

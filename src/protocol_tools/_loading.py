@@ -65,7 +65,7 @@ def parse_protocol(text: str, source: str = "<text>") -> Protocol:
     try:
         document = read_yaml_text(text, source)
     except YamlProblem as problem:
-        raise _unreadable(source, problem) from None
+        raise unreadable_error(source, problem) from None
     return _protocol_from_document(document)
 
 
@@ -80,13 +80,14 @@ def load_protocol(path: str | Path) -> Protocol:
     try:
         document = read_yaml_file(path)
     except YamlProblem as problem:
-        raise _unreadable(source, problem) from None
+        raise unreadable_error(source, problem) from None
     protocol = _protocol_from_document(document)
     protocol._path = source
     return protocol
 
 
-def _unreadable(source: str, problem: YamlProblem) -> ProtocolFileError:
+def unreadable_error(source: str, problem: YamlProblem) -> ProtocolFileError:
+    """The error for a protocol file the safe YAML reader refused."""
     finding = make_finding(
         problem.code,
         problem.message,
@@ -331,6 +332,19 @@ def _unknown_id_message(key: str, known: Mapping[str, Any], folder: Path) -> str
     return message
 
 
+def duplicate_id_finding(protocol: Protocol, owner: object, file: str | Path) -> Finding:
+    """The finding for ``protocol``, read from ``file``, whose id ``owner`` already holds."""
+    line, column = protocol.locate(("id",))
+    return make_finding(
+        "duplicate-id",
+        f"the id {protocol.id!r} is already used by {owner}",
+        ("id",),
+        file=str(file),
+        line=line,
+        column=column,
+    )
+
+
 def load_library(folder: str | Path | None = None) -> Library:
     """Read every protocol file in ``folder`` (default: the project's ``protocols/``).
 
@@ -350,17 +364,7 @@ def load_library(folder: str | Path | None = None) -> Library:
         group = library.drafts if protocol.status == "draft" else library.protocols
         other = library.protocols.get(protocol.id) or library.drafts.get(protocol.id)
         if other is not None:
-            line, column = protocol.locate(("id",))
-            library.problems[str(path)] = [
-                make_finding(
-                    "duplicate-id",
-                    f"the id {protocol.id!r} is already used by {other.path}",
-                    ("id",),
-                    file=str(path),
-                    line=line,
-                    column=column,
-                )
-            ]
+            library.problems[str(path)] = [duplicate_id_finding(protocol, other.path, path)]
             continue
         group[protocol.id] = protocol
     return library

@@ -40,6 +40,9 @@ PositiveWhole = Annotated[int, Field(gt=0)]
 # an hour, so a longer one is a typing mistake (3600 for 360, or 1e308) to report
 # where it stands instead of an endless timeline.
 MAX_STEP_SECONDS = 3600
+# A format sanity bound too: a pass takes a few seconds and a step at most an hour,
+# so more passes than that is a slip of the keyboard (or 1e20), not a plan.
+MAX_PASSES = 1000
 
 Kind = Literal["prep", "treatment", "closing"]
 Side = Literal["left", "right", "both"]
@@ -76,7 +79,9 @@ class Step(_Strict):
         default=None, description="An id from data/techniques.yaml (glide, hold, …)."
     )
     direction: ShortText | None = Field(default=None, description="Where the strokes go.")
-    passes: PositiveWhole | None = Field(default=None, description="How many passes.")
+    passes: PositiveWhole | None = Field(
+        default=None, le=MAX_PASSES, description="How many passes (at most a thousand)."
+    )
     seconds: PositiveNumber = Field(
         le=MAX_STEP_SECONDS, description="How long the step lasts, in seconds (at most an hour)."
     )

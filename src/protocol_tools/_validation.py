@@ -17,7 +17,7 @@ from pathlib import Path
 from ._data import reference
 from ._errors import ProtocolFileError
 from ._findings import Finding, make_finding
-from ._loading import load_protocol, protocol_files, suggest
+from ._loading import duplicate_id_finding, load_protocol, protocol_files, suggest
 from ._model import Protocol
 from ._text import number
 
@@ -280,17 +280,6 @@ def check_files(paths: Iterable[str | Path]) -> dict[str, list[Finding]]:
         findings = validate(protocol)
         owner = owners.setdefault(protocol.id, key)
         if owner != key:
-            line, column = protocol.locate(("id",))
-            findings.insert(
-                0,
-                make_finding(
-                    "duplicate-id",
-                    f"the id {protocol.id!r} is already used by {owner}",
-                    ("id",),
-                    file=key,
-                    line=line,
-                    column=column,
-                ),
-            )
+            findings.insert(0, duplicate_id_finding(protocol, owner, key))
         results[key] = findings
     return results

@@ -30,7 +30,14 @@ import yaml
 # pure-Python parser here); we only take its events, never its constructors.
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
-__all__ = ["Location", "YamlDocument", "YamlProblem", "read_yaml_file", "read_yaml_text"]
+__all__ = [
+    "Location",
+    "YamlDocument",
+    "YamlProblem",
+    "read_text_file",
+    "read_yaml_file",
+    "read_yaml_text",
+]
 
 # Engineering limits, not safety facts: real protocol and intake files are a few
 # kilobytes, so anything far beyond these is a mistake or an attack.
@@ -125,8 +132,12 @@ def decode_text(raw: bytes) -> str:
     return text
 
 
-def read_yaml_file(path: str | Path) -> YamlDocument:
-    """Read a YAML file from disk within the size limit; see :func:`read_yaml_text`."""
+def read_text_file(path: str | Path) -> str:
+    """A user's text file, read within the size limit and decoded by :func:`decode_text`.
+
+    Raises :class:`YamlProblem` (code ``file-unreadable``) for a missing, unreadable,
+    oversized or undecodable file.
+    """
     path = Path(path)
     try:
         size = path.stat().st_size
@@ -146,7 +157,12 @@ def read_yaml_file(path: str | Path) -> YamlDocument:
         raise YamlProblem("file-unreadable", f"cannot read the file ({error.strerror})") from None
     if len(raw) > MAX_FILE_BYTES:  # grew between stat and read
         raise YamlProblem("file-unreadable", f"the file is larger than {MAX_FILE_BYTES:,} bytes")
-    return read_yaml_text(decode_text(raw), str(path))
+    return decode_text(raw)
+
+
+def read_yaml_file(path: str | Path) -> YamlDocument:
+    """Read a YAML file from disk within the size limit; see :func:`read_yaml_text`."""
+    return read_yaml_text(read_text_file(path), str(path))
 
 
 def read_yaml_text(text: str, source: str = "<text>") -> YamlDocument:
