@@ -634,7 +634,9 @@ def test_sheet_maker_previews_and_saves(tmp_path):
     maker.client_name.value = "<b>Zoë</b>"
     maker.paper.value = "letter"
     assert len(maker.preview()) == 1
-    assert len(maker.pages.children) == 1
+    caption, image = maker.pages.children
+    assert "page 1 of 1" in caption.value
+    assert image.format == "png"
     saved = maker.save()
     assert saved == tmp_path / "session-sheet.pdf"
     assert "&lt;b&gt;Zoë&lt;/b&gt;" not in maker.status.value  # the name is not echoed
@@ -657,3 +659,15 @@ def test_sheet_maker_makes_a_day(tmp_path):
     maker.day_file.value = str(tmp_path / "missing.csv")
     assert maker.make_day() is None
     assert "cannot read it" in maker.day_status.value
+
+
+def test_the_sheet_maker_saves_outside_the_project(monkeypatch, tmp_path):
+    from protocol_tools._data import inside_repository
+    from protocol_tools._sheet_widgets import SHEETS_ENV, default_sheets_dir, sheet_maker
+
+    monkeypatch.delenv(SHEETS_ENV, raising=False)
+    assert default_sheets_dir() == Path.home() / "microcurrent-sheets"
+    assert not inside_repository(default_sheets_dir())
+    monkeypatch.setenv(SHEETS_ENV, str(tmp_path))
+    maker = sheet_maker(PROTOCOLS)
+    assert maker.out_dir.value == str(tmp_path)

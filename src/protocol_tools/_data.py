@@ -22,7 +22,17 @@ from typing import Any
 from ._errors import ReferenceDataError
 from ._yaml import YamlProblem, read_yaml_file
 
-__all__ = ["ReferenceData", "Rule", "Technique", "Zone", "data_dir", "load_data_file", "reference"]
+__all__ = [
+    "ReferenceData",
+    "Rule",
+    "Technique",
+    "Zone",
+    "data_dir",
+    "inside_repository",
+    "load_data_file",
+    "private_dir",
+    "reference",
+]
 
 DATA_ENV = "PROTOCOL_TOOLS_DATA"
 
@@ -46,6 +56,21 @@ def repo_root() -> Path | None:
     """The source checkout this package runs from, if it runs from one."""
     root = Path(__file__).resolve().parents[2]
     return root if (root / "pyproject.toml").is_file() else None
+
+
+def private_dir(env: str, default_name: str) -> Path:
+    """Where files about clients go: ``$env`` if set, else ``~/default_name``.
+
+    Never inside the project, so client data cannot be committed by accident.
+    """
+    override = os.environ.get(env)
+    return Path(override).expanduser() if override else Path.home() / default_name
+
+
+def inside_repository(folder: Path) -> bool:
+    """Whether ``folder`` lies inside the source checkout this package runs from."""
+    root = repo_root()
+    return root is not None and folder.resolve().is_relative_to(root.resolve())
 
 
 def load_data_file(name: str) -> Any:

@@ -21,12 +21,14 @@ from typing import Any
 
 import ipywidgets as widgets
 
-from ._data import data_dir
+from ._data import data_dir, private_dir
 from ._errors import ProtocolToolsError
 from ._loading import Library, load_library
 from ._sheets import make_day_sheets, session_sheet, sheet_png_pages, sheet_to_pdf
 
-__all__ = ["SheetMaker", "sheet_maker"]
+SHEETS_ENV = "PROTOCOL_TOOLS_SHEETS"
+
+__all__ = ["SHEETS_ENV", "SheetMaker", "default_sheets_dir", "sheet_maker"]
 
 _WIDE = widgets.Layout(width="30rem")
 _LABEL = {"description_width": "10rem"}
@@ -70,8 +72,10 @@ def _uploaded(upload: widgets.FileUpload) -> tuple[str, bytes] | None:
 class SheetMaker(widgets.Tab):
     """Make one client's sheet, or a whole day's, and preview before saving."""
 
-    def __init__(self, library: Library, out_dir: str | Path = "sheets") -> None:
+    def __init__(self, library: Library, out_dir: str | Path | None = None) -> None:
         from ._screening import practice_clients
+
+        out_dir = Path(out_dir) if out_dir is not None else default_sheets_dir()
 
         self.library = library
         self.practice = practice_clients()
@@ -233,13 +237,20 @@ class SheetMaker(widgets.Tab):
         except ProtocolToolsError as error:
             self.status.value = _message("Error", str(error))
             return []
+        # Each page gets a caption in words: the image itself cannot carry alt text.
         self.pages.children = [
-            widgets.Image(
-                value=page,
-                format="png",
-                layout=widgets.Layout(width="44rem", border="1px solid #8a9099", margin="0.5rem 0"),
+            widget
+            for number, page in enumerate(pages, 1)
+            for widget in (
+                widgets.HTML(f"<strong>Preview, page {number} of {len(pages)}</strong>"),
+                widgets.Image(
+                    value=page,
+                    format="png",
+                    layout=widgets.Layout(
+                        width="44rem", border="1px solid #8a9099", margin="0.5rem 0"
+                    ),
+                ),
             )
-            for page in pages
         ]
         self.status.value = _message("Note", f"{len(pages)} page{'s' if len(pages) > 1 else ''}")
         return pages
@@ -274,7 +285,7 @@ class SheetMaker(widgets.Tab):
                     source = Path(self.day_file.value.strip())
                 result = make_day_sheets(
                     source,
-                    self.day_out.value.strip() or "sheets",
+                    self.day_out.value.strip() or str(default_sheets_dir() / "day"),
                     paper=self.paper.value,
                     intake_dir=self.day_intakes.value.strip() or None,
                     clinic=self.clinic.value.strip() or None,
@@ -292,6 +303,12 @@ class SheetMaker(widgets.Tab):
         return result
 
 
-def sheet_maker(folder: str | Path | None = None, out_dir: str | Path = "sheets") -> SheetMaker:
-    """The sheet maker for the library in ``folder`` (default: protocols/)."""
+def default_sheets_dir() -> Path:
+    """Where the sheet maker saves: ``$PROTOCOL_TOOLS_SHEETS`` or ``~/microcurrent-sheets``."""
+    return private_dir(SHEETS_ENV, "microcurrent-sheets")
+
+
+def sheet_maker(folder: str | Path | None = None, out_dir: str | Path | None = None) -> SheetMaker:
+    """The sheet maker for the library in ``folder`` (default: protocols/); it saves into
+    ``out_dir`` (default: ``~/microcurrent-sheets``, outside the project)."""
     return SheetMaker(load_library(folder), out_dir=out_dir)

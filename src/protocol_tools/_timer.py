@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import os
 import uuid
 from dataclasses import asdict
 from pathlib import Path
@@ -31,7 +30,7 @@ import anywidget
 import traitlets
 
 from ._atomic import atomic_write_text
-from ._data import reference, repo_root
+from ._data import inside_repository, private_dir, reference
 from ._errors import ExportError, ProtocolFileError, SessionError
 from ._facemap import zone_geometry
 from ._model import Protocol
@@ -113,15 +112,7 @@ def check_runnable(protocol: Protocol) -> None:
 
 def default_sessions_dir() -> Path:
     """Where session logs go: ``$PROTOCOL_TOOLS_SESSIONS`` or ``~/microcurrent-sessions``."""
-    override = os.environ.get(SESSIONS_ENV)
-    return Path(override).expanduser() if override else Path.home() / "microcurrent-sessions"
-
-
-def _inside_repository(folder: Path) -> bool:
-    root = repo_root()
-    if root is None:
-        return False
-    return folder.resolve().is_relative_to(root.resolve())
+    return private_dir(SESSIONS_ENV, "microcurrent-sessions")
 
 
 def _text(value: Any) -> str | None:
@@ -442,7 +433,7 @@ class SessionTimer(anywidget.AnyWidget):
         # reach a file name or a row.
         code = check_client_code(self.client_code, ExportError)
         folder = Path(folder).expanduser() if folder is not None else default_sessions_dir()
-        if _inside_repository(folder):
+        if inside_repository(folder):
             raise ExportError(
                 f"{folder} is inside the project folder; session logs hold client data, so "
                 "save them elsewhere (the default is ~/microcurrent-sessions)"

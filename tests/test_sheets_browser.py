@@ -1,0 +1,31 @@
+"""The session-sheet maker as a Voilà app: preview a sheet, then save the PDF."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+from pypdf import PdfReader
+
+pytestmark = pytest.mark.browser
+
+
+def test_preview_and_save_a_sheet(voila, page, tmp_path, monkeypatch):
+    monkeypatch.setenv("PROTOCOL_TOOLS_SHEETS", str(tmp_path))  # the served kernel inherits it
+    page.goto(voila("04_session_sheets.ipynb"), wait_until="domcontentloaded")
+    page.get_by_label("Protocol", exact=True).wait_for(timeout=120_000)
+    page.get_by_label("Protocol", exact=True).select_option(
+        label="Signature Lift — signature-lift-15"
+    )
+    page.get_by_label("Intake", exact=True).select_option("c02_sensitive_skin")
+    page.get_by_role("button", name="Preview").click()
+    expect(page.get_by_text("Preview, page 1 of 1")).to_be_visible(timeout=60_000)
+    assert page.locator(".widget-image").count() == 1
+    page.get_by_role("button", name="Save PDF").click()
+    expect(page.get_by_text(re.compile("saved .*session-sheet.pdf"))).to_be_visible(timeout=60_000)
+    saved = tmp_path / "session-sheet.pdf"
+    text = PdfReader(saved).pages[0].extract_text()
+    assert "Signature Lift" in text
+    assert "C-1002" in text
+    assert page.errors == []
