@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as _dt
+from dataclasses import fields
+
 from hypothesis import strategies as st
 
 from protocol_tools import reference
+from protocol_tools._screening import Intake
+from protocol_tools._screening import screening_rules as _screening_rules
+
+# The intake's yes/no and pick-from-a-list questions, read from the Intake format
+# itself so tests never keep their own copy of the field names.
+YES_NO_FIELDS = tuple(f.name for f in fields(Intake) if f.type == "bool")
+LIST_FIELDS = tuple(f.name for f in fields(Intake) if str(f.type).startswith("tuple"))
 
 # -- YAML-ish documents and protocols (foundation) -----------------------------
 # Printable text: YAML folds control characters and line separators, by design.
@@ -79,9 +89,7 @@ def protocol_documents(draw):
 
 
 # -- intakes (issue 3) begin
-import datetime as _dt  # noqa: E402 - kept inside this feature's region
 
-from protocol_tools._screening import screening_rules as _screening_rules  # noqa: E402
 
 INTAKE_SESSION = _dt.date(2026, 11, 23)  # the practice clients' day
 # Session dates drawn around it, leap days and year ends included, so no rule can
@@ -112,7 +120,7 @@ def intakes(draw):
     )
     ids = {
         name: draw(st.lists(st.sampled_from(_intake_list_ids(name)), max_size=3, unique=True))
-        for name in ("implanted_devices", "conditions", "skin_in_treatment_area")
+        for name in LIST_FIELDS
     }
     data = {
         "client": draw(st.from_regex(r"[A-Z]{1,3}-[0-9]{1,6}", fullmatch=True)),
@@ -122,15 +130,7 @@ def intakes(draw):
         "last_injectable": draw(recent),
         **ids,
     }
-    for name in (
-        "pregnant",
-        "breastfeeding",
-        "seizure_disorder",
-        "metal_in_face",
-        "sensitive_skin",
-        "jewelry",
-        "braces",
-    ):
+    for name in YES_NO_FIELDS:
         data[name] = draw(st.booleans())
     return data
 

@@ -7,21 +7,13 @@ from pathlib import Path
 
 import pytest
 
+from strategies import LIST_FIELDS, YES_NO_FIELDS
+
 NOTEBOOK = "01_screening_practice.ipynb"
 SHOTS = os.environ.get("PROTOCOL_TOOLS_SCREENSHOTS")  # a folder, to look at the page
 
-YES_NO = [
-    "pregnant",
-    "breastfeeding",
-    "seizure_disorder",
-    "metal_in_face",
-    "sensitive_skin",
-    "jewelry",
-    "braces",
-    "implanted_devices",
-    "conditions",
-    "skin_in_treatment_area",
-]
+# Questions answered with "No": the yes/no ones and the pick-from-a-list ones.
+YES_NO = [*YES_NO_FIELDS, *LIST_FIELDS]
 DATES = ["last_retinoid_use", "last_injectable"]
 
 
