@@ -107,7 +107,18 @@ def jupyter_env(home: Path) -> dict[str, str]:
     return env
 
 
-def wait_for_http(url: str, process: subprocess.Popen, log: Path, seconds: float = 90) -> None:
+# One patience for every wait on a server or a page. A fresh machine is at its
+# busiest exactly when the tests run: the first start of Jupyter compiles its
+# caches, CI shares two cores with other work, and a page's first render loads
+# every widget's JavaScript. A wait that runs out on such a machine reports a broken
+# app that is only slow; a real hang still fails, just later.
+BROWSER_TIMEOUT_MS = 120_000
+SERVER_START_SECONDS = 180
+
+
+def wait_for_http(
+    url: str, process: subprocess.Popen, log: Path, seconds: float = SERVER_START_SECONDS
+) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -196,6 +207,7 @@ def jupyterlab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[[P
             "--ServerApp.password=",
             f"--ServerApp.root_dir={folder}",
             "--LabApp.news_url=None",
+            "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
         ]
         base = f"http://127.0.0.1:{port}"
         stack.enter_context(serve(command, f"{base}/api", home, folder))
@@ -223,13 +235,19 @@ def browser():
 
 # Messages Voilà 0.5's older JupyterLab components print that do not mean our page
 # is broken (see shared/reference/jupyter-stack-notes.md).
-ALLOWED_PAGE_ERRORS = ("r.setData is not a function", "Failed to fetch", "font-awesome")
+ALLOWED_PAGE_ERRORS = ("r.setData is not a function", "Failed to fetch")
 
 
 @pytest.fixture
 def page(browser):
     """A fresh page that only reaches this machine; page errors collected."""
+    from playwright.sync_api import expect
+
     context = browser.new_context(viewport={"width": 1280, "height": 900})
+    # page.goto, every locator wait and every expect share one timeout (see above).
+    context.set_default_timeout(BROWSER_TIMEOUT_MS)
+    context.set_default_navigation_timeout(BROWSER_TIMEOUT_MS)
+    expect.set_options(timeout=BROWSER_TIMEOUT_MS)
 
     def only_loopback(route):
         url = route.request.url

@@ -14,15 +14,14 @@ NOTEBOOK_NAMES = sorted(path.name for path in NOTEBOOKS.glob("*.ipynb"))
 @pytest.mark.parametrize("name", NOTEBOOK_NAMES)
 def test_notebook_renders_as_an_app(name, voila, page):
     page.goto(voila(name), wait_until="domcontentloaded")
-    page.locator(".jupyter-widgets").first.wait_for(timeout=120_000)
+    page.locator(".jupyter-widgets").first.wait_for()
     # Voilà renders cells as they finish: wait until the page stops growing.
     page.wait_for_function(
         """() => new Promise(resolve => {
             const count = () => document.querySelectorAll('.jupyter-widgets').length;
             const before = count();
             setTimeout(() => resolve(count() === before && before > 0), 2000);
-        })""",
-        timeout=120_000,
+        })"""
     )
     body = page.inner_text("body")
     assert "Traceback" not in body

@@ -37,9 +37,9 @@ def test_build_save_and_validate_a_protocol_by_clicking(voila, page, tmp_path, m
     # The app must write into this folder, never into the project's protocols/.
     monkeypatch.setenv("PROTOCOL_TOOLS_LIBRARY", str(library))
 
-    page.goto(voila("03_protocol_designer.ipynb"), timeout=120_000)
+    page.goto(voila("03_protocol_designer.ipynb"))
     add = page.get_by_role("button", name="Add step", exact=True)
-    add.wait_for(timeout=120_000)
+    add.wait_for()
     page.get_by_text("Passes every check.").wait_for()
 
     # The blank protocol has 11 steps; a new treatment step lands before the closing one.

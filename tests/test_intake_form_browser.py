@@ -20,7 +20,7 @@ DATES = ["last_retinoid_use", "last_injectable"]
 def open_form(page, url):
     page.goto(url)
     form = page.locator(".pt-intake-form")
-    form.wait_for(state="visible", timeout=90_000)
+    form.wait_for(state="visible")
     return form
 
 
@@ -54,15 +54,15 @@ def test_answer_every_question_and_see_the_outcome(voila, page):
     answer(form)
     form.get_by_role("button", name="Screen this client").click()
     outcome = form.locator(".pt-result-area .pt-outcome")
-    outcome.wait_for(timeout=30_000)
+    outcome.wait_for()
     assert outcome.inner_text().strip() == "✔ May be treated"
     shot(page, "screening-proceed.png")
 
     # A change clears the result; screening again shows the new, stronger outcome.
     click(form, "pregnant", "Yes")
-    form.get_by_text("Answers changed").wait_for(timeout=15_000)
+    form.get_by_text("Answers changed").wait_for()
     form.get_by_role("button", name="Screen this client").click()
-    form.locator(".pt-result-stop").wait_for(timeout=15_000)
+    form.locator(".pt-result-stop").wait_for()
     assert outcome.inner_text().strip() == "✖ Do not treat"
     assert "Source: Founding article" in form.locator(".pt-result-area").inner_text()
     shot(page, "screening-stop.png")
@@ -75,7 +75,7 @@ def test_answer_every_question_and_see_the_outcome(voila, page):
     session = question(form, "date").locator("input[type=date]")
     session.fill("2026-11-23")
     form.get_by_role("button", name="Screen this client").click()
-    form.locator(".pt-result-postpone").wait_for(timeout=15_000)
+    form.locator(".pt-result-postpone").wait_for()
     assert "Earliest date: from 2026-11-27" in form.locator(".pt-result-area").inner_text()
     assert page.errors == []
 
@@ -85,7 +85,7 @@ def test_an_unanswered_question_is_refused_and_marked(voila, page):
     form = open_form(page, voila(NOTEBOOK))
     answer(form, skip=("seizure_disorder",))
     form.get_by_role("button", name="Screen this client").click()
-    form.locator(".pt-refused").wait_for(timeout=30_000)
+    form.locator(".pt-refused").wait_for()
     area = form.locator(".pt-result-area").inner_text()
     assert "✎ Not screened yet" in area
     assert "Epilepsy or seizures" in area
@@ -99,6 +99,6 @@ def test_an_unanswered_question_is_refused_and_marked(voila, page):
     quiz.get_by_role("combobox").select_option(label="c05 pacemaker")
     quiz.get_by_role("button", name="✖ Do not treat").click()
     quiz.get_by_role("button", name="Reveal the answer").click()
-    quiz.get_by_text("✔ Right").wait_for(timeout=15_000)
+    quiz.get_by_text("✔ Right").wait_for()
     shot(page, "screening-quiz.png")
     assert page.errors == []

@@ -22,13 +22,13 @@ def shot(locator, name):
 def test_read_a_lesson_step_the_walkthrough_and_answer_the_quiz(voila, page):
     page.goto(voila(NOTEBOOK))
     book = page.locator(".pt-lesson-book")
-    book.wait_for(state="visible", timeout=90_000)
+    book.wait_for(state="visible")
 
     # A lesson: pick it by its visible label and see its title, key points and source.
     lesson = load_lessons()["sensations"]
     book.get_by_label("Lesson").select_option(label=lesson.title)
     article = book.locator(".pt-lesson")
-    article.get_by_role("heading", name=lesson.title).wait_for(timeout=15_000)
+    article.get_by_role("heading", name=lesson.title).wait_for()
     assert "Key points" in article.inner_text()
     assert "Source:" in article.inner_text()
     shot(book, "lessons-book.png")
@@ -41,7 +41,7 @@ def test_read_a_lesson_step_the_walkthrough_and_answer_the_quiz(voila, page):
     assert walk.get_by_role("button", name="Previous step").is_disabled()
     for _ in range(first_zone.step - 1):
         walk.get_by_role("button", name="Next step").click()
-    walk.get_by_text(f"Step {first_zone.step} of {len(timeline)}").wait_for(timeout=15_000)
+    walk.get_by_text(f"Step {first_zone.step} of {len(timeline)}").wait_for()
     assert first_zone.zone_name in walk.locator(".pt-step").inner_text()
     lit = walk.locator(f'g.highlight [data-zone="{first_zone.zone}"]')
     assert lit.count() > 0
@@ -53,7 +53,7 @@ def test_read_a_lesson_step_the_walkthrough_and_answer_the_quiz(voila, page):
     box.get_by_role("radio", name=question.right_choice, exact=True).check()
     page.get_by_role("button", name="Check answers").click()
     verdict = box.locator(".pt-feedback")
-    verdict.wait_for(timeout=15_000)
+    verdict.wait_for()
     assert "✔ Right." in verdict.inner_text()
     assert page.locator(".pt-score").inner_text().startswith("Score: 1 of")
     shot(box, "lessons-quiz.png")
@@ -62,5 +62,5 @@ def test_read_a_lesson_step_the_walkthrough_and_answer_the_quiz(voila, page):
     wrong = next(c for i, c in enumerate(question.choices) if i != question.answer)
     box.get_by_role("radio", name=wrong, exact=True).check()
     page.get_by_role("button", name="Check answers").click()
-    box.get_by_text("✖ Not quite.").wait_for(timeout=15_000)
+    box.get_by_text("✖ Not quite.").wait_for()
     assert page.errors == []

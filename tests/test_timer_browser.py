@@ -27,7 +27,6 @@ pytestmark = pytest.mark.browser
 TIMER_NOTEBOOK = Path(__file__).parent / "notebooks" / "timer_under_test.ipynb"
 # Screenshots to look at after a run (running, paused, finished, locked by screening).
 SHOTS = Path(tempfile.gettempdir()) / "protocol-tools-timer-shots"
-LOAD_MS = 90_000
 
 
 @pytest.fixture(scope="module")
@@ -46,7 +45,7 @@ def open_timer(page, url):
     page.clock.install()
     page.goto(url, wait_until="domcontentloaded")
     start = page.get_by_role("button", name="Start", exact=True)
-    start.first.wait_for(timeout=LOAD_MS)
+    start.first.wait_for()
     now_ms = page.evaluate("Date.now()")
     page.clock.pause_at(dt.datetime.fromtimestamp(now_ms / 1000 + 1, dt.UTC))
     return start
@@ -80,9 +79,7 @@ def browser_events(page) -> list[dict]:
 def expect_python_has_every_event(page) -> None:
     """The kernel-side log length, shown by the widget, equals what the browser sent."""
     sent = len(browser_events(page))
-    expect(page.locator(".pt-logged").first).to_have_text(
-        f"Events recorded in Python: {sent}", timeout=20_000
-    )
+    expect(page.locator(".pt-logged").first).to_have_text(f"Events recorded in Python: {sent}")
 
 
 def state(page) -> str:
@@ -280,8 +277,7 @@ def test_every_protocol_in_the_library_runs_start_to_finish(voila, page, monkeyp
             const sent = [...globalThis.__protocolToolsTimers.values()]
                 .map((clock) => clock.events.length);
             return numbers(shown) === numbers(sent);
-        }""",
-        timeout=30_000,
+        }"""
     )
     assert page.errors == []
 
@@ -294,12 +290,12 @@ def test_the_app_keeps_start_locked_after_a_stop_until_an_override_with_reason(
     monkeypatch.setenv("PROTOCOL_TOOLS_SESSIONS", str(sessions))
     page.goto(voila("02_guided_session.ipynb"), wait_until="domcontentloaded")
     start = page.get_by_role("button", name="Start", exact=True)
-    start.wait_for(timeout=LOAD_MS)
+    start.wait_for()
     expect(start).to_be_disabled()
 
     page.get_by_label("Or practise with a synthetic client").select_option(label="c05 pacemaker")
     lock = page.locator(".pt-lock")
-    expect(lock).to_contain_text("Do not treat", timeout=20_000)
+    expect(lock).to_contain_text("Do not treat")
     for item in prep_checklist():
         page.get_by_label(item["text"]).check()
     expect(lock).to_contain_text("record an override")
@@ -310,21 +306,21 @@ def test_the_app_keeps_start_locked_after_a_stop_until_an_override_with_reason(
     page.get_by_label(re.compile("Override the screening outcome")).check()
     expect(start).to_be_disabled()  # no reason yet
     page.get_by_label("Reason for the override").fill("written clearance from the cardiologist")
-    expect(start).to_be_enabled(timeout=20_000)
+    expect(start).to_be_enabled()
     page.get_by_text("Ready:").wait_for()
     start.click()
     expect(page.locator(".pt-state")).to_have_text(re.compile("running", re.I))
     # The override reaches the kernel-side log: screening, override, prep + the events.
     expect(page.locator(".pt-logged")).to_have_text(
-        re.compile(r"Events recorded in Python: ([5-9]|\d\d)"), timeout=20_000
+        re.compile(r"Events recorded in Python: ([5-9]|\d\d)")
     )
     page.get_by_role("button", name="Finish", exact=True).click()
     save = page.get_by_role("button", name="Save log as CSV")
-    save.wait_for(timeout=20_000)
+    save.wait_for()
     expect(page.locator(".pt-summary")).to_contain_text("Planned (s)")
     expect(page.locator(".pt-summary")).to_contain_text("cut short")
     save.click()
-    expect(page.get_by_text("Saved:")).to_be_visible(timeout=20_000)
+    expect(page.get_by_text("Saved:")).to_be_visible()
     page.get_by_text("Saved:").scroll_into_view_if_needed()
     page.screenshot(path=str(SHOTS / "app_finished_summary.png"))
     saved = list(sessions.glob("C-1005_*.csv"))
@@ -340,18 +336,18 @@ def test_jupyterlab_runs_the_timer(jupyterlab, page, tmp_path):
     folder.mkdir()
     shutil.copy(TIMER_NOTEBOOK, folder / "timer.ipynb")  # Lab autosaves: never the original
     page.goto(jupyterlab(folder) + "/tree/timer.ipynb", wait_until="domcontentloaded")
-    page.get_by_text(re.compile(r"\| Idle")).first.wait_for(timeout=LOAD_MS)
+    page.get_by_text(re.compile(r"\| Idle")).first.wait_for()
     page.locator(".jp-Cell").first.click()
     page.get_by_role("menuitem", name="Run", exact=True).click()
     page.locator('[data-command="runmenu:run-all"]').click()
     start = page.get_by_role("button", name="Start", exact=True)
-    start.wait_for(timeout=LOAD_MS)
+    start.wait_for()
     before = countdown(page)
     start.click()
-    expect(page.get_by_role("timer").first).not_to_have_text(before, timeout=10_000)
+    expect(page.get_by_role("timer").first).not_to_have_text(before)
     expect(page.locator(".pt-state").first).to_have_text(re.compile("running", re.I))
     expect(page.locator(".pt-logged").first).to_have_text(
-        re.compile(r"Events recorded in Python: [1-9]"), timeout=20_000
+        re.compile(r"Events recorded in Python: [1-9]")
     )
     active = "[...globalThis.__protocolToolsTimers.values()].filter((c) => c.active).length"
     assert page.evaluate(active) == 1
@@ -361,7 +357,7 @@ def test_jupyterlab_runs_the_timer(jupyterlab, page, tmp_path):
     page.locator(".jp-Cell").first.click()
     page.get_by_role("menuitem", name="Run", exact=True).click()
     page.locator('[data-command="runmenu:run-all"]').click()
-    expect(page.locator(".pt-state")).to_have_text(re.compile("ready", re.I), timeout=LOAD_MS)
-    page.wait_for_function(f"{active} === 0", timeout=10_000)
+    expect(page.locator(".pt-state")).to_have_text(re.compile("ready", re.I))
+    page.wait_for_function(f"{active} === 0")
     assert page.evaluate("globalThis.__sessionTimerCues.length") == 0
     assert page.errors == []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import os
 from pathlib import Path
 
 import pytest
@@ -11,12 +12,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
+from protocol_tools._cli import main
+from protocol_tools._errors import IntakeError
+from protocol_tools._screening import load_intake
 from protocol_tools._yaml import (
     MAX_DEPTH,
     MAX_FILE_BYTES,
     MAX_SCALAR_CHARS,
     YamlProblem,
     decode_text,
+    read_text_file,
     read_yaml_file,
     read_yaml_text,
 )
@@ -107,11 +112,68 @@ def test_small_aliases_are_fine():
     assert doc.data == {"a": {"seconds": 30}, "b": {"seconds": 30}}
 
 
-def test_deep_nesting_is_refused():
-    depth = MAX_DEPTH * 50
-    found = problem("[" * depth + "]" * depth)
-    assert found.code == "yaml-unsafe"
-    assert "nesting" in found.message
+# Each style of nesting, as text nested ``depth`` levels deep, and where the first
+# level too many opens (line, column). Compact styles reach thousands of levels in a
+# few kilobytes, the way a hostile file would.
+NESTING_STYLES = {
+    "flow sequences": (lambda depth: "[" * depth + "]" * depth, (1, MAX_DEPTH + 1)),
+    "flow mappings": (lambda depth: "{a: " * depth + "1" + "}" * depth, (1, 4 * MAX_DEPTH + 1)),
+    "block sequences": (lambda depth: "- " * depth + "x\n", (1, 2 * MAX_DEPTH + 1)),
+    "flow in a block mapping after UTF-8 text": (
+        lambda depth: "name: Zoë 𝄞\nsteps: " + "[" * (depth - 1) + "]" * (depth - 1) + "\n",
+        (2, MAX_DEPTH + 7),
+    ),
+}
+DEPTHS = [MAX_DEPTH + 1, 999, 1000, 1001, 1500, 5000, 100_000]
+TOO_DEEP = f"nesting deeper than {MAX_DEPTH} levels"
+
+
+def deepest(data) -> int:
+    if isinstance(data, dict):
+        data = list(data.values())
+    if isinstance(data, list):
+        return 1 + max(map(deepest, data), default=0)
+    return 0
+
+
+@pytest.mark.parametrize("depth", DEPTHS)
+@pytest.mark.parametrize("style", NESTING_STYLES)
+def test_deep_nesting_is_our_own_finding_at_any_depth(style, depth):
+    # libyaml 0.2.6 stops past 1000 levels on its own, before handing us any event;
+    # whatever the parser's own limit, the finding is ours, where our limit is passed.
+    nested, where = NESTING_STYLES[style]
+    found = problem(nested(depth))
+    assert (found.code, found.message) == ("yaml-unsafe", TOO_DEEP)
+    assert (found.line, found.column) == where
+
+
+@pytest.mark.parametrize("style", NESTING_STYLES)
+def test_nesting_up_to_the_limit_is_read(style):
+    nested, _ = NESTING_STYLES[style]
+    assert deepest(read_yaml_text(nested(MAX_DEPTH)).data) == MAX_DEPTH
+
+
+@pytest.mark.parametrize("depth", DEPTHS)
+def test_unclosed_deep_nesting_is_our_own_finding(depth):
+    found = problem("[" * depth)
+    assert (found.code, found.message) == ("yaml-unsafe", TOO_DEEP)
+    assert (found.line, found.column) == (1, MAX_DEPTH + 1)
+
+
+@pytest.mark.parametrize("depth", [MAX_DEPTH + 1, 1001])
+def test_deep_block_mappings_are_our_own_finding(depth):
+    # One space of indent per level keeps 1001 levels under the size limit.
+    lines = [" " * level + "a:" for level in range(depth)]
+    found = problem("\n".join(lines) + " 1\n")
+    assert (found.code, found.message) == ("yaml-unsafe", TOO_DEEP)
+    assert (found.line, found.column) == (MAX_DEPTH + 1, MAX_DEPTH + 1)
+
+
+def test_other_syntax_errors_after_deep_text_stay_syntax_errors():
+    # Only nesting becomes our finding; any other parser error is reported as it was.
+    found = problem("a: " + "[" * (MAX_DEPTH - 1) + "]" * (MAX_DEPTH - 1) + "\nb: 'unclosed\n")
+    assert found.code == "yaml-syntax"
+    assert found.line == 3
 
 
 def test_huge_string_is_refused():
@@ -157,6 +219,73 @@ def test_missing_file_and_folder(tmp_path: Path):
         read_yaml_file(tmp_path / "nope.yaml")
     with pytest.raises(YamlProblem, match="folder"):
         read_yaml_file(tmp_path)
+
+
+# -- pipes and devices: refused at once ------------------------------------------
+# Opening a named pipe for reading waits for a writer: a regression would hang, so
+# each of these tests has a timeout that turns a hang into a failure.
+
+NOT_A_FILE = "this is not a regular file"
+
+
+@pytest.fixture
+def named_pipe(tmp_path: Path) -> Path:
+    pipe = tmp_path / "protocol.yaml"
+    os.mkfifo(pipe)
+    return pipe
+
+
+@pytest.mark.timeout(30)
+@pytest.mark.parametrize("read", [read_yaml_file, read_text_file])
+def test_a_named_pipe_is_refused_without_waiting(named_pipe: Path, read):
+    with pytest.raises(YamlProblem) as caught:
+        read(named_pipe)
+    assert caught.value.code == "file-unreadable"
+    assert f"{NOT_A_FILE} (it is a named pipe)" in caught.value.message
+
+
+@pytest.mark.timeout(30)
+@pytest.mark.parametrize("device", ["/dev/zero", "/dev/null"])
+@pytest.mark.parametrize("read", [read_yaml_file, read_text_file])
+def test_a_device_is_refused_without_reading_it(device: str, read):
+    with pytest.raises(YamlProblem) as caught:
+        read(device)
+    assert caught.value.code == "file-unreadable"
+    assert f"{NOT_A_FILE} (it is a device)" in caught.value.message
+
+
+@pytest.mark.timeout(30)
+def test_a_pipe_put_in_place_after_the_check_is_refused_too(named_pipe: Path):
+    # The name can change between looking at it and opening it: the open itself
+    # must not wait, and what was opened is checked again.
+    from protocol_tools._yaml import _read_regular_file
+
+    with pytest.raises(YamlProblem, match=NOT_A_FILE):
+        _read_regular_file(named_pipe)
+
+
+@pytest.mark.timeout(60)
+def test_validate_names_a_named_pipe_and_fails(named_pipe: Path, capsys):
+    assert main(["validate", str(named_pipe)]) == 1
+    out = capsys.readouterr().out
+    assert f"{named_pipe} {NOT_A_FILE} (it is a named pipe)" in out
+    assert "1 file checked: 1 error" in out
+    assert "Traceback" not in out
+
+
+@pytest.mark.timeout(60)
+def test_validate_a_folder_holding_only_a_named_pipe(named_pipe: Path, capsys):
+    # Guards the folder walk: it lists regular files only, so the pipe is never opened.
+    assert main(["validate", str(named_pipe.parent)]) == 1
+    assert "no protocol files (*.yaml) found" in capsys.readouterr().err
+
+
+@pytest.mark.timeout(60)
+def test_an_intake_that_is_a_named_pipe_is_refused(named_pipe: Path):
+    with pytest.raises(IntakeError) as caught:
+        load_intake(named_pipe)
+    assert f"{NOT_A_FILE} (it is a named pipe)" in str(caught.value)
+    assert str(named_pipe) in str(caught.value)
 
 
 @settings(max_examples=150, deadline=None)

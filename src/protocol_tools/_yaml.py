@@ -18,7 +18,9 @@ import codecs
 import datetime as dt
 import io
 import math
+import os
 import re
+import stat
 from collections.abc import Hashable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -45,6 +47,8 @@ MAX_FILE_BYTES = 1_000_000
 MAX_DEPTH = 32
 MAX_NODES = 50_000  # after alias expansion
 MAX_SCALAR_CHARS = 20_000
+
+_TOO_DEEP = f"nesting deeper than {MAX_DEPTH} levels"
 
 _SAFE_TAGS = {
     "tag:yaml.org,2002:" + name
@@ -136,21 +140,14 @@ def read_text_file(path: str | Path) -> str:
     """A user's text file, read within the size limit and decoded by :func:`decode_text`.
 
     Raises :class:`YamlProblem` (code ``file-unreadable``) for a missing, unreadable,
-    oversized or undecodable file.
+    oversized or undecodable file, and at once for a folder, pipe or device.
     """
     path = Path(path)
     try:
-        size = path.stat().st_size
-        if path.is_dir():
-            raise YamlProblem("file-unreadable", "this is a folder, not a file")
-        if size > MAX_FILE_BYTES:
-            raise YamlProblem(
-                "file-unreadable",
-                f"the file is {size:,} bytes; protocol files are small "
-                f"(at most {MAX_FILE_BYTES:,} bytes)",
-            )
-        with path.open("rb") as stream:
-            raw = stream.read(MAX_FILE_BYTES + 1)
+        # Looked at before opening: opening a named pipe waits for a writer, so a
+        # pipe given by mistake would hang the command instead of being refused.
+        _check_readable(path.stat())
+        raw = _read_regular_file(path)
     except FileNotFoundError:
         raise YamlProblem("file-unreadable", "no such file") from None
     except OSError as error:
@@ -158,6 +155,50 @@ def read_text_file(path: str | Path) -> str:
     if len(raw) > MAX_FILE_BYTES:  # grew between stat and read
         raise YamlProblem("file-unreadable", f"the file is larger than {MAX_FILE_BYTES:,} bytes")
     return decode_text(raw)
+
+
+# Non-blocking, so that a name swapped for a pipe after the check cannot hang the
+# open either; without a controlling terminal, in case it is swapped for one.
+_NONBLOCK = getattr(os, "O_NONBLOCK", 0)  # POSIX only; Windows has no such pipes
+_OPEN_FLAGS = os.O_RDONLY | _NONBLOCK | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_BINARY", 0)
+
+
+def _read_regular_file(path: Path) -> bytes:
+    descriptor = os.open(path, _OPEN_FLAGS)
+    with os.fdopen(descriptor, "rb") as stream:
+        _check_readable(os.fstat(descriptor))
+        if _NONBLOCK:
+            os.set_blocking(descriptor, True)
+        return stream.read(MAX_FILE_BYTES + 1)
+
+
+def _check_readable(status: os.stat_result) -> None:
+    """Refuse what is not a regular file of at most MAX_FILE_BYTES."""
+    mode = status.st_mode
+    if stat.S_ISDIR(mode):
+        raise YamlProblem("file-unreadable", "this is a folder, not a file")
+    if not stat.S_ISREG(mode):
+        raise YamlProblem(
+            "file-unreadable",
+            f"this is not a regular file (it is {_kind_of_special(mode)}); "
+            "give the path of a file saved on disk",
+        )
+    if status.st_size > MAX_FILE_BYTES:
+        raise YamlProblem(
+            "file-unreadable",
+            f"the file is {status.st_size:,} bytes; protocol files are small "
+            f"(at most {MAX_FILE_BYTES:,} bytes)",
+        )
+
+
+def _kind_of_special(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        return "a named pipe"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "a special file"
 
 
 def read_yaml_file(path: str | Path) -> YamlDocument:
@@ -177,15 +218,39 @@ def read_yaml_text(text: str, source: str = "<text>") -> YamlDocument:
             "file-unreadable", f"the text is longer than {MAX_FILE_BYTES:,} characters"
         )
     document = YamlDocument(data=None, source=source)
-    builder = _Builder(document)
     try:
-        for event in yaml.parse(io.StringIO(text), Loader=_Loader):
-            builder.feed(event)
+        _build(text, document)
     except yaml.MarkedYAMLError as error:
-        raise _syntax_problem(error, text) from None
+        raise _nesting_problem_before(error, text) or _syntax_problem(error, text) from None
     except yaml.YAMLError as error:
         raise YamlProblem("yaml-syntax", f"not valid YAML: {error}") from None
     return document
+
+
+def _build(text: str, document: YamlDocument) -> None:
+    builder = _Builder(document)
+    for event in yaml.parse(io.StringIO(text), Loader=_Loader):
+        builder.feed(event)
+
+
+def _nesting_problem_before(error: yaml.MarkedYAMLError, text: str) -> YamlProblem | None:
+    """Our own nesting finding, when the parser gave up on deep nesting first.
+
+    libyaml 0.2.6 and later refuse nesting past a limit of their own (1000 levels),
+    and its scanner reads that far ahead before handing over the first event, so the
+    builder never sees the depth. Building the text up to where the parser stopped
+    reaches our lower limit there, whatever the library's limit or wording.
+    """
+    mark = error.problem_mark
+    if mark is None or not 0 < mark.index <= len(text):
+        return None
+    try:
+        _build(text[: mark.index], YamlDocument(data=None, source=""))
+    except YamlProblem as problem:
+        return problem if problem.message == _TOO_DEEP else None
+    except yaml.YAMLError:
+        return None
+    return None
 
 
 def _syntax_problem(error: yaml.MarkedYAMLError, text: str) -> YamlProblem:
@@ -364,7 +429,7 @@ class _Builder:
             if self._expects_key():
                 raise YamlProblem("yaml-unsafe", "only plain text keys are allowed", *where)
             if len(self.stack) >= MAX_DEPTH:
-                raise YamlProblem("yaml-unsafe", f"nesting deeper than {MAX_DEPTH} levels", *where)
+                raise YamlProblem("yaml-unsafe", _TOO_DEEP, *where)
             path = self._child_path()
             self.document.positions[path] = where
             container: dict[Hashable, Any] | list[Any] = (
