@@ -318,3 +318,47 @@ def designer_calls(max_size: int = 20):
 
 
 # -- designer edits (issue 6) end
+
+# -- session timer (issue 9) begin
+# What a front end might send where the timer expects a number: anything JSON can
+# carry, and more (a kernel-side caller can pass ints too large for a float).
+browser_numbers = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(10**400), max_value=10**400),
+    st.floats(),
+    st.sampled_from([1e20, -1.0, 2.0**53, 253402300800000.0]),
+    st.text(max_size=8),
+    st.lists(st.integers(), max_size=2),
+)
+
+# Text that a spreadsheet would run as a formula, or that would start a new row:
+# formula starts, and line breaks of every kind, before or inside the text.
+_FORMULA_STARTS = ["=", "+", "-", "@", "\t", "\r"]
+_LINE_BREAKS = ["\r", "\n", "\r\n", "\u2028", "\u2029", "\x0b", "\x0c", "\x85"]
+spreadsheet_hostile_text = st.lists(
+    st.one_of(
+        st.sampled_from(_FORMULA_STARTS + _LINE_BREAKS),
+        st.sampled_from(['=cmd|" /C calc"!A0', '=HYPERLINK("http://x")', "@SUM(1+1)", ","]),
+        st.text(max_size=6),
+    ),
+    min_size=1,
+    max_size=6,
+).map("".join)
+
+
+@st.composite
+def browser_events(draw, events: tuple[str, ...], steps: int):
+    """One event message as a front end might send it, with any values in its fields."""
+    return {
+        "clock_id": draw(st.one_of(st.just("clock-1"), st.text(max_size=70), browser_numbers)),
+        "seq": draw(st.one_of(st.integers(min_value=1, max_value=50), browser_numbers)),
+        "event": draw(st.one_of(st.sampled_from(events), browser_numbers)),
+        "step": draw(st.one_of(st.integers(min_value=0, max_value=steps + 1), browser_numbers)),
+        "at_ms": draw(st.one_of(st.floats(min_value=0, max_value=2e12), browser_numbers)),
+        "actual_s": draw(st.one_of(st.floats(min_value=0, max_value=600), browser_numbers)),
+        "reason": draw(st.one_of(spreadsheet_hostile_text, browser_numbers)),
+    }
+
+
+# -- session timer (issue 9) end

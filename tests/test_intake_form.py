@@ -6,10 +6,13 @@ import datetime as dt
 
 import ipywidgets as widgets
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from protocol_tools import OUTCOMES, IntakeForm, load_intake, practice_quiz, screen
+from protocol_tools import OUTCOMES, IntakeError, IntakeForm, load_intake, practice_quiz, screen
 from protocol_tools._intake_form import result_html
-from protocol_tools._screening import ScreeningResult, practice_clients
+from protocol_tools._screening import _FIELD_KINDS, ScreeningResult, practice_clients
+from strategies import wrong_intake_values
 
 SESSION = dt.date(2026, 11, 23)
 
@@ -189,3 +192,91 @@ def test_the_chosen_answer_is_shown_in_words_not_only_by_shade(form):
     assert "Incomplete" in devices.status.value
     devices.boxes["cochlear-implant"].value = True
     assert "Answer: cochlear-implant" in devices.status.value
+
+
+# -- filling the form checks every answer (issue 9) --------------------------------
+
+
+def answers_shown(form):
+    return {name: question.read() for name, question in form.questions.items()}
+
+
+def test_an_impossible_date_is_refused_naming_the_field(form):
+    before = answers_shown(form)
+    with pytest.raises(IntakeError, match="date") as caught:
+        form.fill({"date": "2026-02-30"})
+    assert caught.value.fields == ["date"]
+    assert "2026-02-30" in str(caught.value)
+    assert answers_shown(form) == before
+
+
+@pytest.mark.parametrize(
+    ("answers", "fields"),
+    [
+        ({"pregnant": "yes"}, ["pregnant"]),
+        ({"pregnant": 1}, ["pregnant"]),
+        ({"birth_date": 19880402}, ["birth_date"]),
+        ({"birth_date": dt.datetime(1988, 4, 2, 9, 30)}, ["birth_date"]),
+        ({"last_retinoid_use": "last week"}, ["last_retinoid_use"]),
+        ({"implanted_devices": "pacemaker"}, ["implanted_devices"]),
+        ({"implanted_devices": ["pacemakr"]}, ["implanted_devices[0]"]),
+        ({"client": 42}, ["client"]),
+        ({"pregant": True}, ["pregant"]),
+        # Every wrong answer is named at once, and the right ones are not set either.
+        ({"sensitive_skin": True, "date": "soon", "braces": "no"}, ["date", "braces"]),
+    ],
+    ids=repr,
+)
+def test_a_wrong_answer_is_refused_and_nothing_is_filled(form, answers, fields):
+    before = answers_shown(form)
+    with pytest.raises(IntakeError) as caught:
+        form.fill(answers)
+    assert caught.value.fields == fields
+    assert answers_shown(form) == before
+
+
+def test_the_form_refuses_answers_that_are_not_a_set_of_fields(form):
+    with pytest.raises(IntakeError, match="not a set of answers"):
+        form.fill(["C-0042"])
+
+
+@pytest.mark.parametrize("date", ["2026-02-30", dt.datetime(2026, 11, 23, 9), 20261123], ids=repr)
+def test_a_form_for_a_day_that_is_not_a_date_is_refused(date):
+    with pytest.raises(IntakeError, match="date"):
+        IntakeForm(date=date)
+
+
+def test_none_leaves_a_list_question_unanswered_never_no(form):
+    answer_all_no(form)
+    form.fill({"implanted_devices": None})
+    assert form.questions["implanted_devices"].read() == (False, None, "")
+    assert form.check() is None
+    assert [field for field, _ in form.problems] == ["implanted_devices"]
+
+
+def test_a_half_typed_client_code_is_kept_for_the_screening_to_judge(form):
+    form.fill({"client": "C-"})
+    assert form.questions["client"].control.value == "C-"
+
+
+@pytest.fixture(scope="module")
+def shared_form() -> IntakeForm:
+    """One form for every Hypothesis example: a refused fill changes nothing."""
+    return IntakeForm(date=SESSION)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_any_wrong_value_gives_an_intake_error_naming_its_field(shared_form, data):
+    form = shared_form
+    name = data.draw(st.sampled_from(sorted(_FIELD_KINDS)))
+    kind = _FIELD_KINDS[name]
+    wrong = wrong_intake_values["date" if kind == "date-or-never" else kind]
+    if kind == "code":  # half-typed text is allowed; only non-text is wrong
+        wrong = wrong.filter(lambda value: not isinstance(value, str))
+    value = data.draw(wrong)
+    with pytest.raises(IntakeError) as caught:
+        form.fill({name: value})
+    assert [field.split("[")[0] for field in caught.value.fields] == [name] * len(
+        caught.value.fields
+    )

@@ -18,7 +18,7 @@ from protocol_tools import (
     parse_protocol,
     resolve_protocol,
 )
-from protocol_tools._loading import suggest
+from protocol_tools._loading import protocol_files, suggest
 from strategies import documents, protocol_documents
 
 TEMPLATE = (
@@ -157,6 +157,21 @@ def test_library_keeps_drafts_problems_and_duplicates_apart(tmp_path: Path):
     assert set(table["status"]) == {"ready", "draft"}
     with pytest.raises(LibraryError, match="did you mean 'demo-lift'"):
         library["demo-lft"]
+
+
+def test_hidden_files_and_folders_are_not_protocols(tmp_path: Path):
+    (tmp_path / "demo-lift.yaml").write_text(template_text())
+    (tmp_path / ".demo-lift.yaml").write_text(template_text())  # an editor's copy
+    (tmp_path / ".protocol-tools.lock").write_text("")  # the designer's save lock
+    checkpoints = tmp_path / ".ipynb_checkpoints"  # JupyterLab's copy of an edited file
+    checkpoints.mkdir()
+    (checkpoints / "demo-lift-checkpoint.yaml").write_text(template_text())
+    assert protocol_files([tmp_path]) == [tmp_path / "demo-lift.yaml"]
+    library = load_library(tmp_path)
+    assert list(library) == ["demo-lift"]
+    assert library.problems == {}
+    # Named on purpose, a hidden file is still read.
+    assert protocol_files([tmp_path / ".demo-lift.yaml"]) == [tmp_path / ".demo-lift.yaml"]
 
 
 def test_library_folder_must_exist(tmp_path: Path):

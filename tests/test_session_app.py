@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import doctest
 import shutil
 
 import pytest
 
-from conftest import PROTOCOLS, intake_answers
-from protocol_tools import load_library
-from protocol_tools._screening import screen
-from protocol_tools._session_app import GuidedSession, prep_checklist, start_blockers
+from conftest import PROTOCOLS, SESSION_DAY, intake_answers
+from protocol_tools import _session_app, load_library
+from protocol_tools._screening import load_intake, practice_clients, screen
+from protocol_tools._session_app import (
+    GuidedSession,
+    practice_intake_on,
+    prep_checklist,
+    screening_day_blocker,
+    start_blockers,
+)
 
 
 @pytest.fixture(scope="module")
@@ -105,12 +113,16 @@ def test_start_blockers_without_widgets(library):
     result = screen(intake_answers(client="C-1"))
     done = {item["id"]: True for item in prep_checklist()}
     protocol = library["express-10"]
-    assert start_blockers(protocol=protocol, client_code="C-1", result=result, prep_done=done) == []
-    assert start_blockers(protocol=None, client_code="C-1", result=result, prep_done=done) == [
-        "choose a protocol"
-    ]
+    day = {"today": SESSION_DAY}
+    assert (
+        start_blockers(protocol=protocol, client_code="C-1", result=result, prep_done=done, **day)
+        == []
+    )
+    assert start_blockers(
+        protocol=None, client_code="C-1", result=result, prep_done=done, **day
+    ) == ["choose a protocol"]
     blockers = start_blockers(
-        protocol=protocol, client_code="Jane Doe", result=result, prep_done=done
+        protocol=protocol, client_code="Jane Doe", result=result, prep_done=done, **day
     )
     assert len(blockers) == 1
     assert "client code" in blockers[0]
@@ -118,7 +130,7 @@ def test_start_blockers_without_widgets(library):
     # and the hint describes the code the screening asks for (no '_').
     for code in ("C_0142", "JaneDoe", "C-" + "1" * 20):
         blockers = start_blockers(
-            protocol=protocol, client_code=code, result=result, prep_done=done
+            protocol=protocol, client_code=code, result=result, prep_done=done, **day
         )
         assert len(blockers) == 1, code
         assert "like C-0042" in blockers[0]
@@ -163,3 +175,106 @@ def test_changing_protocol_closes_the_old_timer(app, library):
     assert app.timer is not old
     assert app.timer.protocol.id == other
     assert old.comm is None  # closed: its front end stops its clock and sound
+
+
+# -- the screening counts for the session day only (issue 9) ----------------------
+
+SESSION = dt.date(2026, 11, 30)
+NEXT_JUNE = dt.date(2027, 6, 1)
+
+
+def ready_to_start(library, result, **changes):
+    arguments = {
+        "protocol": library["express-10"],
+        "client_code": result.client,
+        "result": result,
+        "prep_done": {item["id"]: True for item in prep_checklist()},
+        "today": SESSION,
+    }
+    return start_blockers(**{**arguments, **changes})
+
+
+def test_an_intake_answered_for_another_day_keeps_start_locked(library):
+    later = screen(intake_answers(client="C-1", date=NEXT_JUNE))
+    assert later.allows_treatment  # a clear screening, but for next June
+    assert ready_to_start(library, later) == [
+        "the intake was answered for 2027-06-01 but the session is for 2026-11-30: "
+        "screen the client again for that day"
+    ]
+    yesterday = screen(intake_answers(client="C-1", date=SESSION - dt.timedelta(days=1)))
+    assert len(ready_to_start(library, yesterday)) == 1
+    assert ready_to_start(library, screen(intake_answers(client="C-1", date=SESSION))) == []
+
+
+def test_an_override_does_not_open_a_session_screened_for_another_day(library):
+    stopped = screen(intake_answers(client="C-1", date=NEXT_JUNE, pregnant=True))
+    blockers = ready_to_start(library, stopped, override_reason="doctor's letter seen")
+    # Only the day is named: an override answers today's outcome, not next June's.
+    assert blockers == [screening_day_blocker(NEXT_JUNE, SESSION)]
+
+
+def test_the_session_day_is_the_computers_date_by_default(library):
+    today = dt.date.today()
+    result = screen(intake_answers(client="C-1", date=today))
+    assert ready_to_start(library, result, today=None) == []
+    result = screen(intake_answers(client="C-1", date=today + dt.timedelta(days=200)))
+    assert ready_to_start(library, result, today=None) == [
+        screening_day_blocker(today + dt.timedelta(days=200), today)
+    ]
+
+
+def test_the_app_refuses_a_screening_for_another_day(library, tmp_path):
+    app = GuidedSession(library, sessions_dir=tmp_path, today=SESSION)
+    assert app.form.questions["date"].control.value == SESSION  # the form starts on the day
+    app.client_code.value = "C-0042"
+    app.form.fill(intake_answers(date=NEXT_JUNE.isoformat(), jewelry=False, braces=False))
+    assert app.form.check().allows_treatment
+    tick_all(app)
+    assert app.timer.locked
+    assert "but the session is for 2026-11-30" in app.timer.locked_reason
+    assert "screen the client again for that day" in app.status.value
+    assert app.override_box.layout.display == "none"  # nothing to override: a clear outcome
+    app.form.questions["date"].control.value = SESSION
+    app.form.check()
+    assert app.blockers == []
+    assert not app.timer.locked
+
+
+PRACTICE_DAYS = [
+    dt.date(2026, 11, 23),  # the files' own day
+    dt.date(2026, 1, 5),
+    dt.date(2027, 2, 28),
+    dt.date(2028, 2, 28),  # the day before a 29 February
+    dt.date(2028, 2, 29),
+    dt.date(2028, 3, 1),
+    dt.date(2028, 6, 1),  # moving every date by the same days would make c07 17
+    dt.date(2031, 12, 31),
+]
+
+
+@pytest.mark.parametrize("day", PRACTICE_DAYS, ids=str)
+@pytest.mark.parametrize("stem", sorted(practice_clients()))
+def test_a_practice_client_is_answered_for_the_day_with_its_lesson_kept(stem, day):
+    original = load_intake(practice_clients()[stem])
+    moved = practice_intake_on(original, day)
+    assert moved.date == day
+    before, after = screen(original), screen(moved)
+    assert after.outcome == before.outcome
+    assert [reason.rule for reason in after.reasons] == [reason.rule for reason in before.reasons]
+    if before.earliest_date is not None:
+        assert after.earliest_date - day == before.earliest_date - original.date
+
+
+def test_a_practice_client_in_the_app_can_start_today(library, tmp_path):
+    app = GuidedSession(library, sessions_dir=tmp_path, today=dt.date(2028, 2, 29))
+    app.practice_picker.value = "c07_turns_18_today"
+    assert app.form.result.date == dt.date(2028, 2, 29)
+    assert app.form.result.allows_treatment  # she turns 18 on the session day
+    tick_all(app)
+    assert app.blockers == []
+
+
+def test_the_docstring_examples_run():
+    result = doctest.testmod(_session_app, optionflags=doctest.ELLIPSIS)
+    assert result.attempted > 0
+    assert result.failed == 0

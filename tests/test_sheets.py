@@ -6,7 +6,9 @@ import csv
 import datetime as dt
 import io
 import json
+import os
 import re
+import shutil
 import subprocess
 import unicodedata
 from pathlib import Path
@@ -19,6 +21,7 @@ from protocol_tools import (
     AppointmentsError,
     ExportError,
     Protocol,
+    ProtocolFileError,
     ReferenceDataError,
     load_library,
     load_protocol,
@@ -32,7 +35,7 @@ from protocol_tools._cli import main
 from protocol_tools._data import load_data_file
 from protocol_tools._glyphs import Coverage, font_coverage
 from protocol_tools._screening import OUTCOMES, practice_clients, screen, screening_questions
-from protocol_tools._sheets import clean_text
+from protocol_tools._sheets import DRAFT_MARK, clean_text
 
 CLIENTS = DATA / "practice_clients"
 SIGNATURE = PROTOCOLS / "signature-lift-15.yaml"
@@ -319,7 +322,7 @@ def test_a_failed_export_leaves_the_previous_pdf_intact(signature, tmp_path, mon
 
     monkeypatch.setattr(atomic.os, "replace", half_written_then_crash)
     with pytest.raises(ExportError, match="No space left"):
-        write_sheet_pdf(target, [sheet])
+        write_sheet_pdf(target, [sheet], replace=True)
     assert target.read_bytes() == b"%PDF-previous"
     assert [p.name for p in tmp_path.iterdir()] == ["sheet.pdf"]  # no temporary left over
     monkeypatch.undo()
@@ -329,7 +332,7 @@ def test_a_failed_export_leaves_the_previous_pdf_intact(signature, tmp_path, mon
 
     monkeypatch.setattr(sheets, "render_sheets", broken_layout)
     with pytest.raises(ExportError):
-        write_sheet_pdf(target, [sheet])
+        write_sheet_pdf(target, [sheet], replace=True)
     assert target.read_bytes() == b"%PDF-previous"
 
 
@@ -638,7 +641,8 @@ def test_sheet_maker_previews_and_saves(tmp_path):
     assert "page 1 of 1" in caption.value
     assert image.format == "png"
     saved = maker.save()
-    assert saved == tmp_path / "session-sheet.pdf"
+    assert re.fullmatch(r"C-1002_express-10_2026-11-23_\d{4}\.pdf", saved.name)
+    assert saved.parent == tmp_path
     assert "&lt;b&gt;Zoë&lt;/b&gt;" not in maker.status.value  # the name is not echoed
     assert "<b>Zoë</b>" in pdf_pages(saved.read_bytes())[0]
     maker.intake.value = "(the uploaded file)"
@@ -671,3 +675,399 @@ def test_the_sheet_maker_saves_outside_the_project(monkeypatch, tmp_path):
     monkeypatch.setenv(SHEETS_ENV, str(tmp_path))
     maker = sheet_maker(PROTOCOLS)
     assert maker.out_dir.value == str(tmp_path)
+
+
+# -- never replacing a file (issue 9) -------------------------------------------------------
+
+
+def test_the_sheet_maker_saves_each_sheet_under_its_own_name(tmp_path):
+    from protocol_tools import sheet_maker
+
+    maker = sheet_maker(PROTOCOLS, out_dir=tmp_path)
+    maker.protocol.value = "express-10"
+    maker.intake.value = "c02_sensitive_skin"
+    first = maker.save()
+    first_bytes = first.read_bytes()
+    maker.intake.value = "c01_all_clear"
+    second = maker.save()
+    again = maker.save()  # the same client again: a new file, never the same name
+    assert re.fullmatch(r"C-1002_express-10_2026-11-23_\d{4}\.pdf", first.name)
+    assert re.fullmatch(r"C-1001_express-10_2026-11-23_\d{4}(-2)?\.pdf", second.name)
+    assert len({first, second, again}) == 3
+    assert first.read_bytes() == first_bytes  # the first client's sheet is still there
+    assert "C-1002" in pdf_pages(first.read_bytes())[0]
+    assert "C-1001" in pdf_pages(second.read_bytes())[0]
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        p.name for p in (first, second, again)
+    )
+    assert again.name in maker.status.value
+
+
+def test_a_day_made_again_keeps_the_first_runs_pdfs(tmp_path):
+    day = write_day(
+        tmp_path,
+        ["2026-11-23,09:00,C-0001,express-10,", "2026-11-23,10:00,C-0002,signature-lift-15,"],
+    )
+    out = tmp_path / "out"
+    first = make_day_sheets(day, out, library=PROTOCOLS)
+    before = {path: path.read_bytes() for path in first.sheets + first.combined}
+    assert first.kept == []
+    second = make_day_sheets(day, out, library=PROTOCOLS)
+    assert {path: path.read_bytes() for path in before} == before
+    assert sorted(second.kept) == sorted(before)
+    assert [p.name for p in second.sheets] == [
+        "2026-11-23_0900_C-0001_express-10-2.pdf",
+        "2026-11-23_1000_C-0002_signature-lift-15-2.pdf",
+    ]
+    assert [p.name for p in second.combined] == ["2026-11-23_all-sheets-2.pdf"]
+    assert len(list(out.iterdir())) == 6
+
+
+def test_the_sheet_makers_day_tab_keeps_an_earlier_run_and_says_so(tmp_path):
+    from protocol_tools import sheet_maker
+
+    maker = sheet_maker(PROTOCOLS, out_dir=tmp_path)
+    first = maker.make_day()
+    earlier = {path: path.read_bytes() for path in first.sheets + first.combined}
+    second = maker.make_day()
+    assert {path: path.read_bytes() for path in earlier} == earlier
+    assert len(second.sheets) == 6
+    assert all(path.stem.endswith("-2") for path in second.sheets + second.combined)
+    assert "7 file(s) of the same names from an earlier run were kept" in maker.day_status.value
+
+
+def test_write_sheet_pdf_never_replaces_a_file_unless_asked(tmp_path, signature):
+    target = tmp_path / "C-0042.pdf"
+    target.write_bytes(b"%PDF-another-clients-sheet")
+    sheet = session_sheet(signature, client="C-0042")
+    with pytest.raises(ExportError, match="already exists"):
+        write_sheet_pdf(target, [sheet])
+    assert target.read_bytes() == b"%PDF-another-clients-sheet"
+    assert [p.name for p in tmp_path.iterdir()] == ["C-0042.pdf"]  # nothing left over
+    write_sheet_pdf(target, [sheet], replace=True)
+    assert "C-0042" in pdf_pages(target.read_bytes())[0]
+
+
+def test_the_sheet_command_refuses_an_existing_file_unless_forced(tmp_path, capsys):
+    target = tmp_path / "C-0042.pdf"
+    target.write_bytes(b"%PDF-previous")
+    command = ["sheet", "express-10", "--library", str(PROTOCOLS), "--client", "C-0042"]
+    assert main([*command, "-o", str(target)]) == 1
+    err = capsys.readouterr().err
+    assert f"{target} already exists" in err
+    assert "--force" in err
+    assert "Traceback" not in err
+    assert target.read_bytes() == b"%PDF-previous"
+    assert main([*command, "-o", str(target), "--force"]) == 0
+    assert "C-0042" in pdf_pages(target.read_bytes())[0]
+
+
+def test_the_sheets_command_refuses_an_earlier_run_unless_forced(tmp_path, capsys):
+    out = tmp_path / "out"
+    sample = str(DATA / "sample_appointments.csv")
+    assert main(["sheets", sample, "-o", str(out)]) == 0
+    before = {path: path.read_bytes() for path in out.iterdir()}
+    capsys.readouterr()
+    assert main(["sheets", sample, "-o", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert "already holds 7 of the files this day would write" in err
+    assert "--force" in err
+    assert {path: path.read_bytes() for path in out.iterdir()} == before  # nothing written
+    assert main(["sheets", sample, "-o", str(out), "--force"]) == 0
+    assert sorted(out.iterdir()) == sorted(before)  # replaced, no -2 files
+
+
+# -- drafts and protocols with errors ---------------------------------------------------------
+
+
+def express_variant(folder: Path, new_id: str, *, draft: bool = False, current: int = 250) -> Path:
+    """A copy of express-10 under another id: a draft, or with another current."""
+    text = (PROTOCOLS / "express-10.yaml").read_text("utf-8")
+    text = text.replace("\nid: express-10\n", f"\nid: {new_id}\n", 1)
+    if draft:
+        text = text.replace("\nsetting: clinic\n", "\nsetting: clinic\nstatus: draft\n", 1)
+    text = text.replace("current_uA: 250", f"current_uA: {current}", 1)
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{new_id}.yaml"
+    path.write_text(text, "utf-8")
+    return path
+
+
+@pytest.fixture
+def library_with_drafts(tmp_path) -> Path:
+    folder = tmp_path / "library"
+    folder.mkdir()
+    for path in PROTOCOLS.glob("*.yaml"):
+        shutil.copy(path, folder)
+    express_variant(folder, "express-draft", draft=True)
+    express_variant(folder, "too-strong", current=5000)
+    return folder
+
+
+def test_a_draft_or_a_protocol_with_errors_is_refused_unless_a_draft_is_asked_for(
+    library_with_drafts,
+):
+    for name in ("express-draft", "too-strong"):
+        protocol = load_protocol(library_with_drafts / f"{name}.yaml")
+        with pytest.raises(ProtocolFileError, match="cannot be printed on a session sheet"):
+            session_sheet(protocol, client="C-0042")
+        pages = pdf_pages(sheet_to_pdf([session_sheet(protocol, client="C-0042", draft=True)]))
+        assert len(pages) == 2
+        assert all(DRAFT_MARK in page for page in pages)
+    ready = session_sheet(load_protocol(SIGNATURE), client="C-0042")
+    assert not any("DRAFT" in page for page in pdf_pages(sheet_to_pdf([ready])))
+
+
+def test_every_page_of_a_long_draft_sheet_says_draft():
+    protocol = long_protocol().model_copy(update={"status": "draft"})
+    sheet = session_sheet(
+        protocol, client="C-1001", screening=screen(CLIENTS / "c01_all_clear.yaml"), draft=True
+    )
+    pages = pdf_pages(sheet_to_pdf([sheet]))
+    assert len(pages) >= 2
+    assert all(DRAFT_MARK in page for page in pages)
+    title = pypdf.PdfReader(io.BytesIO(sheet_to_pdf([sheet]))).metadata.title
+    assert title.startswith(DRAFT_MARK)
+
+
+def test_the_sheet_command_refuses_a_protocol_with_errors_unless_draft(
+    tmp_path, capsys, library_with_drafts
+):
+    target = tmp_path / "x.pdf"
+    command = ["sheet", str(library_with_drafts / "too-strong.yaml"), "--client", "C-0042"]
+    assert main([*command, "-o", str(target)]) == 1
+    err = capsys.readouterr().err
+    assert "cannot be printed on a session sheet" in err
+    assert "defaults.current_uA: 5000 µA is not microcurrent" in err  # the findings listed
+    assert "--draft" in err
+    assert not target.exists()
+    assert main([*command, "--draft", "-o", str(target)]) == 0
+    assert DRAFT_MARK in capsys.readouterr().out
+    pages = pdf_pages(target.read_bytes())
+    assert all(DRAFT_MARK in page for page in pages)
+
+
+def test_day_rows_naming_a_draft_or_a_protocol_with_errors_are_row_problems(
+    tmp_path, library_with_drafts
+):
+    day = write_day(
+        tmp_path,
+        [
+            "2026-11-23,09:00,C-0001,express-draft,",  # row 2
+            "2026-11-23,10:00,C-0002,too-strong,",  # row 3
+            f"2026-11-23,11:00,C-0003,{library_with_drafts / 'too-strong.yaml'},",  # row 4
+            "2026-11-23,12:00,C-0004,express-10,",
+        ],
+    )
+    result = make_day_sheets(day, tmp_path / "out", library=library_with_drafts)
+    assert [p.row for p in result.problems] == [2, 3, 4]
+    draft, strong, by_path = (str(p) for p in result.problems)
+    assert "'express-draft' is a draft and cannot be printed on a session sheet" in draft
+    assert "'too-strong' has 5 error(s) and cannot be printed on a session sheet" in strong
+    assert "error(s) and cannot be printed" in by_path
+    assert all("5000" not in str(p) for p in result.problems)  # the file is not quoted
+    assert [p.name for p in result.sheets] == ["2026-11-23_1200_C-0004_express-10.pdf"]
+
+
+def test_the_sheet_maker_refuses_a_draft_in_words_until_draft_is_ticked(
+    tmp_path, library_with_drafts
+):
+    from protocol_tools import sheet_maker
+
+    maker = sheet_maker(library_with_drafts, out_dir=tmp_path / "out")
+    labels = [label for label, _ in maker.protocol.options]
+    assert "Express Lift — express-draft (draft)" in labels
+    for choice in ("express-draft", "too-strong"):
+        maker.protocol.value = choice
+        maker.client.value = "C-0042"
+        assert maker.preview() == []
+        assert maker.save() is None
+        status = maker.status.value
+        assert "cannot be printed on a session sheet" in status
+        assert "tick “Print as a draft" in status
+        assert "Traceback" not in status
+        assert "[error:" not in status  # no rule codes at the front desk
+        assert maker.client.value == "C-0042"  # what was typed stays
+    assert "5000 µA is not microcurrent" in status
+    assert not (tmp_path / "out").exists()
+    maker.draft.value = True
+    assert len(maker.preview()) == 2
+    saved = maker.save()
+    assert all(DRAFT_MARK in page for page in pdf_pages(saved.read_bytes()))
+
+
+# -- pipes and devices --------------------------------------------------------------------
+
+
+@pytest.mark.timeout(20)
+def test_a_pipe_as_the_appointments_file_is_refused_at_once(tmp_path, capsys):
+    pipe = tmp_path / "day.csv"
+    os.mkfifo(pipe)
+    with pytest.raises(AppointmentsError, match="not a file saved on disk"):
+        make_day_sheets(pipe, tmp_path / "out")
+    assert main(["sheets", str(pipe), "-o", str(tmp_path / "out")]) == 1
+    assert "not a file saved on disk" in capsys.readouterr().err
+    with pytest.raises(AppointmentsError, match="not a file saved on disk"):
+        make_day_sheets("/dev/null", tmp_path / "out")
+
+
+@pytest.mark.timeout(20)
+@pytest.mark.parametrize("confined", [False, True])
+def test_a_row_naming_a_pipe_is_that_rows_problem(tmp_path, confined):
+    library = tmp_path / "library"
+    library.mkdir()
+    shutil.copy(PROTOCOLS / "express-10.yaml", library)
+    os.mkfifo(library / "piped.yaml")
+    os.mkfifo(tmp_path / "intake.yaml")
+    shutil.copy(CLIENTS / "c01_all_clear.yaml", tmp_path)
+    protocol_pipe = "piped.yaml" if confined else str(library / "piped.yaml")
+    day = write_day(
+        tmp_path,
+        [
+            f"2026-11-23,09:00,C-0001,{protocol_pipe},",  # row 2
+            "2026-11-23,10:00,C-0002,express-10,intake.yaml",  # row 3
+            "2026-11-23,11:00,C-1001,express-10,c01_all_clear.yaml",
+        ],
+    )
+    confine = {"confine_paths": True} if confined else {}  # the command line's default
+    result = make_day_sheets(day, tmp_path / "out", library=library, **confine)
+    assert [p.row for p in result.problems] == [2, 3]
+    assert all("not a file saved on disk" in str(p) for p in result.problems)
+    assert [p.name for p in result.sheets] == ["2026-11-23_1100_C-1001_express-10.pdf"]
+
+
+@pytest.mark.timeout(20)
+def test_the_sheet_command_refuses_a_pipe_at_once(tmp_path, capsys):
+    pipe = tmp_path / "pipe.yaml"
+    os.mkfifo(pipe)
+    target = str(tmp_path / "x.pdf")
+    assert main(["sheet", str(pipe), "--client", "C-0042", "-o", target]) == 1
+    assert "not a file saved on disk" in capsys.readouterr().err
+    assert main(["sheet", str(SIGNATURE), "--intake", str(pipe), "-o", target]) == 1
+    assert "not a file saved on disk" in capsys.readouterr().err
+    assert not (tmp_path / "x.pdf").exists()
+
+
+# -- what a row may name, and what a message may quote --------------------------------------
+
+PRIVATE_VALUE = "TOPSECRET-value-8841"
+PRIVATE_YAML = f"client: {PRIVATE_VALUE}\napi_key: {PRIVATE_VALUE}\nid: {PRIVATE_VALUE}\n"
+
+
+def upload(maker, content: bytes) -> None:
+    maker.day_upload.value = (
+        {
+            "name": "day.csv",
+            "type": "text/csv",
+            "size": len(content),
+            "content": memoryview(content),
+            "last_modified": dt.datetime.now(dt.UTC),
+        },
+    )
+
+
+@pytest.mark.timeout(120)
+def test_an_uploaded_day_may_name_only_files_inside_the_chosen_folders(tmp_path):
+    from protocol_tools import sheet_maker
+
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    secret = outside / "secret.yaml"
+    secret.write_text(PRIVATE_YAML, "utf-8")
+    library = tmp_path / "library"
+    library.mkdir()
+    shutil.copy(PROTOCOLS / "express-10.yaml", library)
+    (library / "linked.yaml").symlink_to(secret)
+    intakes = tmp_path / "intakes"
+    intakes.mkdir()
+    shutil.copy(CLIENTS / "c01_all_clear.yaml", intakes)
+    (intakes / "linked.yaml").symlink_to(secret)
+    rows = [
+        f"2026-11-23,09:00,C-0001,{secret},",  # row 2: a full path
+        "2026-11-23,09:10,C-0001,../outside/secret.yaml,",  # row 3: out by '..'
+        "2026-11-23,09:20,C-0001,linked.yaml,",  # row 4: a link leading out
+        f"2026-11-23,09:30,C-0001,express-10,{secret}",  # row 5
+        "2026-11-23,09:40,C-0001,express-10,../outside/secret.yaml",  # row 6
+        "2026-11-23,09:50,C-0001,express-10,linked.yaml",  # row 7
+        "2026-11-23,10:00,C-0001,secret,",  # row 8: an id not in the library
+        "2026-11-23,11:00,C-1001,express-10,c01_all_clear.yaml",  # row 9: fine
+    ]
+    maker = sheet_maker(library, out_dir=tmp_path / "out")
+    maker.day_intakes.value = str(intakes)
+    upload(maker, ("date,time,client,protocol,intake\n" + "\n".join(rows) + "\n").encode())
+    result = maker.make_day()
+    assert [p.row for p in result.problems] == [2, 3, 4, 5, 6, 7, 8]
+    messages = [str(p) for p in result.problems]
+    assert "not a full path" in messages[0]
+    assert "'..' may not lead out of the protocol library folder" in messages[1]
+    assert "leads out of the protocol library folder" in messages[2]
+    assert "not a full path" in messages[3]
+    assert "'..' may not lead out of the intake folder" in messages[4]
+    assert "leads out of the intake folder" in messages[5]
+    assert "no protocol with id 'secret'" in messages[6]
+    shown = maker.day_status.value
+    for text in [*messages, shown]:
+        assert PRIVATE_VALUE not in text
+        assert "api_key" not in text
+    assert [p.name for p in result.sheets] == ["2026-11-23_1100_C-1001_express-10.pdf"]
+    assert "Traceback" not in shown
+    assert "day.csv" not in [p.name for p in (tmp_path / "out" / "day").iterdir()]
+
+
+def test_the_day_command_never_quotes_a_file_a_row_names(tmp_path, capsys):
+    secret = tmp_path / "secret.yaml"
+    secret.write_text(PRIVATE_YAML, "utf-8")
+    day = write_day(
+        tmp_path,
+        [
+            f"2026-11-23,09:00,C-0001,{secret},",  # row 2: as a protocol
+            "2026-11-23,10:00,C-0001,express-10,secret.yaml",  # row 3: as an intake
+        ],
+    )
+    assert main(["sheets", str(day), "-o", str(tmp_path / "out")]) == 1
+    err = capsys.readouterr().err
+    assert "row 2: protocol" in err
+    assert "cannot be used: does not fit the protocol format" in err
+    assert "row 3: intake file 'secret.yaml' cannot be used" in err
+    assert "screen it on its own to see what is wrong" in err
+    assert PRIVATE_VALUE not in err
+    assert "api_key" not in err
+
+
+# -- bidirectional controls --------------------------------------------------------------
+
+
+def test_bidi_controls_never_reverse_what_a_sheet_prints():
+    assert clean_text("chin to ear\u202eupward") == "chin to earupward"
+    assert clean_text("a \u2067b\u2069 c\u200f") == "a b c"
+    protocol = Protocol.model_validate(
+        {
+            "format": 1,
+            "id": "bidi",
+            "name": "Bidi \u202eLift",
+            "version": "1.0.0",
+            "setting": "clinic",
+            "summary": "Directions with an override pasted in.",
+            "defaults": {"current_uA": 200},
+            "steps": [
+                {
+                    "zone": "jawline",
+                    "side": "both",
+                    "technique": "glide",
+                    "passes": 3,
+                    "seconds": 30,
+                    "direction": "chin to ear\u202eupward",
+                }
+            ],
+        }
+    )
+    sheet = session_sheet(
+        protocol, client="C-0042", client_name="Ana \u202eSmith", date="2026-11-23"
+    )
+    text = " ".join(pdf_pages(sheet_to_pdf([sheet])))
+    assert "chin to earupward" in text
+    assert "drawpu" not in text
+    assert "Ana Smith" in text
+    assert "Bidi Lift" in text
+    assert "\u202e" not in text
+    assert "\u202e" not in json.dumps(sheet, ensure_ascii=False)

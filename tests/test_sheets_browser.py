@@ -14,18 +14,26 @@ pytestmark = pytest.mark.browser
 def test_preview_and_save_a_sheet(voila, page, tmp_path, monkeypatch):
     monkeypatch.setenv("PROTOCOL_TOOLS_SHEETS", str(tmp_path))  # the served kernel inherits it
     page.goto(voila("04_session_sheets.ipynb"), wait_until="domcontentloaded")
-    page.get_by_label("Protocol", exact=True).wait_for(timeout=120_000)
+    page.get_by_label("Protocol", exact=True).wait_for()
     page.get_by_label("Protocol", exact=True).select_option(
         label="Signature Lift — signature-lift-15"
     )
     page.get_by_label("Intake", exact=True).select_option("c02_sensitive_skin")
     page.get_by_role("button", name="Preview").click()
-    expect(page.get_by_text("Preview, page 1 of 1")).to_be_visible(timeout=60_000)
+    expect(page.get_by_text("Preview, page 1 of 1")).to_be_visible()
     assert page.locator(".widget-image").count() == 1
+    name = r"C-1002_signature-lift-15_2026-11-23_\d{4}"
     page.get_by_role("button", name="Save PDF").click()
-    expect(page.get_by_text(re.compile("saved .*session-sheet.pdf"))).to_be_visible(timeout=60_000)
-    saved = tmp_path / "session-sheet.pdf"
+    expect(page.get_by_text(re.compile(f"saved .*{name}\\.pdf"))).to_be_visible()
+    (saved,) = tmp_path.glob("C-1002_*.pdf")
+    assert re.fullmatch(f"{name}\\.pdf", saved.name)
+    first = saved.read_bytes()
     text = PdfReader(saved).pages[0].extract_text()
     assert "Signature Lift" in text
     assert "C-1002" in text
+    # Saved again, the sheet gets a name of its own: the first one is never replaced.
+    page.get_by_role("button", name="Save PDF").click()
+    expect(page.get_by_text(f"saved {saved}")).to_have_count(0)
+    assert len(list(tmp_path.glob("C-1002_*.pdf"))) == 2
+    assert saved.read_bytes() == first
     assert page.errors == []

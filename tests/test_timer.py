@@ -6,10 +6,15 @@ No kernel and no browser: events are handed over as the browser sends them.
 from __future__ import annotations
 
 import csv
+import tempfile
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from conftest import PROTOCOLS
 from protocol_tools import (
@@ -22,7 +27,9 @@ from protocol_tools import (
     parse_protocol,
 )
 from protocol_tools._screening import check_client_code
-from protocol_tools._timer import LOG_COLUMNS, default_sessions_dir
+from protocol_tools._spreadsheet import FORMULA_STARTS
+from protocol_tools._timer import BROWSER_EVENTS, LOG_COLUMNS, default_sessions_dir
+from strategies import browser_events, spreadsheet_hostile_text
 
 T0 = 1_790_000_000_000.0  # a browser timestamp (ms)
 CLOCK = "a1b2c3d4e5f60718"  # the random id a front end's clock sends with its events
@@ -311,3 +318,274 @@ def test_the_default_folder_is_outside_the_repository(monkeypatch, tmp_path, roo
     assert not default_sessions_dir().resolve().is_relative_to(root)
     monkeypatch.setenv("PROTOCOL_TOOLS_SESSIONS", str(tmp_path))
     assert default_sessions_dir() == tmp_path
+
+
+# -- saving never replaces a log (issue 9) ------------------------------------------
+
+
+def read_rows(path):
+    with path.open(encoding="utf-8", newline="") as stream:
+        return list(csv.DictReader(stream))
+
+
+def test_two_saves_in_the_same_second_keep_both_logs(lift, tmp_path):
+    first, second = (
+        SessionTimer(lift, client_code="C-0142"),
+        SessionTimer(lift, client_code="C-0142"),
+    )
+    for timer, why in ((first, "first client felt a zap"), (second, "second session, tingling")):
+        timer.session_started_at = T0  # the same second: the same date-time in the name
+        timer.record_adjustment(3, current_uA=200, reason=why)
+    paths = [first.save_log(tmp_path), second.save_log(tmp_path), first.save_log(tmp_path)]
+    stem = paths[0].stem
+    assert [p.name for p in paths] == [f"{stem}.csv", f"{stem}-2.csv", f"{stem}-3.csv"]
+    assert stem.startswith("C-0142_full-lift-20_")
+    assert sorted(tmp_path.iterdir()) == sorted(paths)
+    assert [read_rows(p)[0]["reason"] for p in paths] == [
+        "first client felt a zap",
+        "second session, tingling",
+        "first client felt a zap",
+    ]
+
+
+def test_a_file_already_under_the_name_is_kept(timer, tmp_path):
+    timer.session_started_at = T0
+    taken = tmp_path / timer.save_log(tmp_path).name
+    taken.write_text("someone else's notes\n", encoding="utf-8")
+    again = timer.save_log(tmp_path)
+    assert again != taken
+    assert taken.read_text(encoding="utf-8") == "someone else's notes\n"
+
+
+def test_saves_at_the_same_moment_from_many_threads_keep_every_log(lift, tmp_path):
+    timers = [SessionTimer(lift, client_code="C-0142") for _ in range(8)]
+    for number, timer in enumerate(timers):
+        timer.session_started_at = T0
+        timer.record_adjustment(3, current_uA=200, reason=f"session {number}")
+    gate = threading.Barrier(len(timers))
+
+    def save(timer):
+        gate.wait()
+        return timer.save_log(tmp_path)
+
+    with ThreadPoolExecutor(len(timers)) as pool:
+        paths = list(pool.map(save, timers))
+    assert len(set(paths)) == len(timers)
+    assert sorted(read_rows(p)[0]["reason"] for p in paths) == sorted(
+        f"session {n}" for n in range(len(timers))
+    )
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(p.name for p in paths)
+
+
+# -- no formula reaches a spreadsheet (issue 9) -------------------------------------
+
+HOSTILE = [
+    *(f"{start}cmd|' /C calc'!A0" for start in FORMULA_STARTS),
+    *(f"client felt a zap{brk}=cmd|' /C calc'!A0" for brk in ("\r", "\n", "\r\n", "\u2028")),
+    '=HYPERLINK("http://example.invalid","click")',
+    "@SUM(1+1)*cmd|' /C calc'!A0",
+    "\r\n@SUM(1)",
+]
+
+
+def assert_no_formula_starts(path, rows_expected):
+    """Read ``path`` as a spreadsheet would (csv rules) and as a naive line reader would."""
+    text = path.read_text(encoding="utf-8")
+    with path.open(encoding="utf-8", newline="") as stream:
+        table = list(csv.reader(stream))
+    assert len(table) == rows_expected + 1  # the header
+    for row in table:
+        for cell in row:
+            assert not cell.startswith(FORMULA_STARTS), cell
+    lines = text.splitlines()  # every kind of line break, as the loosest reader splits
+    assert len(lines) == rows_expected + 1
+    for line in lines:
+        assert not line.startswith(FORMULA_STARTS), line
+
+
+@pytest.mark.parametrize("hostile", HOSTILE)
+def test_no_formula_or_new_row_comes_out_of_any_text_in_the_log(lift, tmp_path, hostile):
+    timer = SessionTimer(lift, client_code="C-0142")
+    # The timeline's words reach the log too; make them hostile as well.
+    steps = [dict(step) for step in timer.steps]
+    steps[2].update(zone=hostile, side=hostile, kind=hostile)
+    timer.steps = steps
+    timer.record("screening", reason=hostile)
+    timer.record(hostile, reason="event names are text too")
+    send(timer, event(1, "step_ended", 3, actual_s=10.0, reason=hostile))
+    timer.record_adjustment(4, current_uA=200, reason=hostile)
+    timer.record_adjustment(5, skipped=True, reason=hostile)
+    path = timer.save_log(tmp_path)
+    assert_no_formula_starts(path, rows_expected=len(timer.log))
+    screening = read_rows(path)[0]["reason"]
+    # The words are kept; only their form changes (an apostrophe, breaks as spaces).
+    assert screening.removeprefix("'").split() == hostile.split()
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(reasons=st.lists(spreadsheet_hostile_text, min_size=1, max_size=5))
+def test_any_reason_text_keeps_one_row_per_event_and_no_formula(lift, reasons):
+    timer = SessionTimer(lift, client_code="C-0142")
+    for number, reason in enumerate(reasons, start=1):
+        send(timer, event(number, "step_ended", 3, actual_s=1.0, reason=reason))
+        timer.record("note", reason=reason)
+    with tempfile.TemporaryDirectory() as folder:
+        path = timer.save_log(folder)
+        assert_no_formula_starts(path, rows_expected=2 * len(reasons))
+
+
+# -- values from the browser and the API are checked (issue 9) ---------------------
+
+BAD_NUMBERS = [
+    1e20,
+    -1e20,
+    float("nan"),
+    float("inf"),
+    float("-inf"),
+    "x",
+    "5",
+    True,
+    10**400,
+    -5,
+    [],
+    {},
+]
+
+
+def the_record_still_works(timer, folder):
+    log = timer.log
+    summary = timer.summary()
+    path = timer.save_log(folder)
+    assert len(read_rows(path)) == len(log)
+    assert len(summary) == len(timer.steps)
+    return log
+
+
+@pytest.mark.parametrize("bad", BAD_NUMBERS, ids=repr)
+def test_out_of_range_clock_readings_are_logged_as_missing(timer, tmp_path, bad):
+    send(timer, event(1, "started"))
+    message = event(2, "step_ended", 1, actual_s=bad, reason="completed")
+    message["event"]["at_ms"] = bad
+    send(timer, message)
+    log = the_record_still_works(timer, tmp_path)
+    assert list(log["event"]) == ["started", "step_ended"]
+    ended = log.iloc[1]
+    assert pd.isna(ended["browser_ms"])
+    assert pd.isna(ended["browser_time"])
+    assert pd.isna(ended["actual_s"])
+    assert timer.summary().loc[1, "outcome"] == "done"
+
+
+@pytest.mark.parametrize("bad", [*BAD_NUMBERS, 0, -1, 2**53, 10**30, 1.0], ids=repr)
+def test_an_event_without_a_usable_number_is_ignored(timer, tmp_path, bad):
+    assert not timer.receive({"clock_id": CLOCK, "seq": bad, "event": "started", "at_ms": T0})
+    assert not timer.receive({"clock_id": CLOCK, "seq": 1, "event": [bad], "at_ms": T0})
+    assert not timer.receive(bad)
+    assert timer.log.empty
+    the_record_still_works(timer, tmp_path)
+
+
+@pytest.mark.parametrize("bad", [True, "2", 2.0, 10**30, [2]], ids=repr)
+def test_a_step_that_is_not_a_step_number_fills_no_step(timer, bad):
+    send(timer, event(1, "step_ended", bad, actual_s=5.0))
+    send(timer, {"type": "adjustment", "step": bad, "current_uA": 100, "reason": "zap"})
+    log = timer.log
+    assert list(log["event"]) == ["step_ended"]
+    assert pd.isna(log["step"].iloc[0])
+    assert timer.notice.startswith("Not recorded: step must be a step number")
+    assert timer.adjustments == []
+
+
+@pytest.mark.parametrize("bad", [10**400, float("nan"), "200", True, -200, [200]], ids=repr)
+def test_a_wrong_current_from_the_browser_shows_a_notice(timer, tmp_path, bad):
+    jaw = next(s["step"] for s in timer.steps if s["zone"] == "jawline")
+    send(timer, {"type": "adjustment", "step": jaw, "current_uA": bad, "reason": "zap"})
+    assert timer.notice.startswith(f"Not recorded: current_uA for step {jaw} must be a number")
+    assert timer.log.empty
+    send(
+        timer, {"type": "adjustment", "step": jaw, "current_uA": 200, "reason": "zap", "at_ms": bad}
+    )
+    assert list(timer.log["current_uA"]) == [200]
+    assert pd.isna(timer.log["browser_ms"].iloc[0])
+    the_record_still_works(timer, tmp_path)
+
+
+@pytest.mark.parametrize("bad", [1e20, float("nan"), -1.0, 1e300], ids=repr)
+def test_a_broken_start_time_from_the_browser_still_saves(timer, tmp_path, bad):
+    timer.session_started_at = bad  # a synced trait: the browser writes it
+    send(timer, event(1, "started"))
+    path = timer.save_log(tmp_path)
+    assert path.name.startswith("C-0142_full-lift-20_")
+    assert len(read_rows(path)) == 1
+
+
+@pytest.mark.parametrize(
+    ("call", "field"),
+    [
+        (lambda t: t.record_adjustment("3", current_uA=200, reason="x"), "step"),
+        (lambda t: t.record_adjustment(True, current_uA=200, reason="x"), "step"),
+        (lambda t: t.record_adjustment(3.0, current_uA=200, reason="x"), "step"),
+        (lambda t: t.record_adjustment(3, current_uA="200", reason="x"), "current_uA"),
+        (lambda t: t.record_adjustment(3, current_uA=10**400, reason="x"), "current_uA"),
+        (lambda t: t.record_adjustment(3, current_uA=float("nan"), reason="x"), "current_uA"),
+        (lambda t: t.record_adjustment(3, current_uA=200, reason=5), "reason"),
+        (lambda t: t.record_adjustment(3, current_uA=200, reason=None), "reason"),
+        (lambda t: t.record_adjustment(3, skipped="yes", reason="x"), "skipped"),
+        (
+            lambda t: t.record_adjustment(3, current_uA=200, reason="x", browser_ms=1e20),
+            "browser_ms",
+        ),
+        (
+            lambda t: t.record_adjustment(3, current_uA=200, reason="x", browser_ms="x"),
+            "browser_ms",
+        ),
+        (lambda t: t.record("note", step="2"), "step"),
+        (lambda t: t.record("note", step=99), "step"),
+        (lambda t: t.record("note", reason=5), "reason"),
+        (lambda t: t.record(5), "event"),
+    ],
+)
+def test_wrong_types_through_the_api_raise_a_session_error_naming_the_field(
+    timer, tmp_path, call, field
+):
+    with pytest.raises(SessionError, match=field):
+        call(timer)
+    assert timer.log.empty
+    assert timer.adjustments == []
+    the_record_still_works(timer, tmp_path)
+
+
+def test_the_step_is_named_in_the_error(timer):
+    with pytest.raises(SessionError, match=r"step must be a step number from 1 to \d+, not '3'"):
+        timer.record_adjustment("3", current_uA=200, reason="x")
+
+
+@pytest.mark.parametrize("speed", ["3", None, True, [2]], ids=repr)
+def test_a_speed_that_is_not_a_number_is_refused(lift, speed):
+    with pytest.raises(SessionError, match="speed must be a number"):
+        SessionTimer(lift, speed=speed)
+
+
+@pytest.mark.parametrize("folder", [5, ["x"], True], ids=repr)
+def test_a_folder_that_is_not_a_path_is_refused(timer, folder):
+    with pytest.raises(ExportError, match="folder"):
+        timer.save_log(folder)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_any_messages_from_a_front_end_keep_the_record_usable(lift, data):
+    timer = SessionTimer(lift, client_code="C-0142")
+    steps = len(timer.steps)
+    messages = data.draw(
+        st.lists(browser_events(tuple(sorted(BROWSER_EVENTS)), steps), max_size=12)
+    )
+    for message in messages:
+        send(timer, {"type": "event", "event": message})
+        send(timer, {"type": "adjustment", **message, "current_uA": message["at_ms"]})
+    timer.session_started_at = data.draw(st.floats())
+    with tempfile.TemporaryDirectory() as folder:
+        log = the_record_still_works(timer, folder)
+    assert set(log["event"]) <= BROWSER_EVENTS | {"adjustment"}
+    assert log["browser_ms"].dropna().between(0, 253402300800000).all()
+    assert log["actual_s"].dropna().ge(0).all()

@@ -9,11 +9,25 @@ from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from pydantic import ValidationError
 from ruamel.yaml import YAML
 
-from protocol_tools import check_files, load_library, load_protocol, reference, validate
+from protocol_tools import (
+    Protocol,
+    ProtocolFileError,
+    check_files,
+    load_library,
+    load_protocol,
+    parse_protocol,
+    reference,
+    validate,
+)
+from protocol_tools._model import Step
 from protocol_tools._validation import _Checker
-from strategies import protocol_documents
+from protocol_tools._yaml import YamlProblem, read_yaml_text
+from strategies import documents, protocol_documents
+from test_cli import three_mistakes
 from test_loading import template_text
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -286,3 +300,128 @@ def test_library_membership_never_raises(tmp_path: Path):
     library = load_library(tmp_path)
     assert "demo-lift" in library
     assert "no-such-protocol" not in library
+
+
+# -- a file that does not fit the format still gets every independent error -----------
+
+
+def test_a_file_that_does_not_fit_the_format_gets_every_independent_error(tmp_path: Path):
+    text = three_mistakes()
+    path = tmp_path / "demo-lift.yaml"
+    path.write_text(text)
+    lines = text.splitlines()
+    expected = [
+        ("not-positive", "steps[2].seconds", "    seconds: -30", "-30"),
+        ("unknown-choice", "steps[4].zone", "  - zone: cheek bones", "cheek"),
+        ("not-microcurrent", "steps[6].current_uA", "    current_uA: 1500", "1500"),
+    ]
+    places = [
+        (code, field, lines.index(line) + 1, line.index(value) + 1)
+        for code, field, line, value in expected
+    ]
+    (findings,) = check_files([path]).values()
+    assert [(f.code, f.field, f.line, f.column) for f in findings] == places
+    assert "did you mean 'cheekbones'?" in findings[1].message
+    with pytest.raises(ProtocolFileError) as caught:
+        load_protocol(path)
+    assert caught.value.findings == findings
+
+
+def some_step(data: dict[str, Any], zone: str) -> dict[str, Any]:
+    return treatment(data, zone, "left")
+
+
+@pytest.mark.parametrize(
+    ("edit", "field", "code"),
+    [
+        (lambda d: some_step(d, "under-eyes").update(current_uA=-5), "current_uA", "not-positive"),
+        (lambda d: some_step(d, "under-eyes").update(zone=["jawline"]), "zone", "wrong-type"),
+        (lambda d: some_step(d, "under-eyes").update(side="lft"), "side", "unknown-choice"),
+        (lambda d: some_step(d, "under-eyes").update(kind="treatmnt"), "kind", "unknown-choice"),
+        (lambda d: some_step(d, "under-eyes").update(seconds=0), "seconds", "not-positive"),
+        (lambda d: d.update(defaults=250), "defaults", "wrong-type"),
+        (lambda d: d.update(setting="spa"), "setting", "unknown-choice"),
+    ],
+)
+def test_a_refused_value_is_reported_once_beside_the_other_errors(
+    tmp_path: Path, edit, field, code
+):
+    data = base()
+    edit(data)
+    treatment(data, "jawline", "left")["technique"] = "glyde"  # an independent error
+    with pytest.raises(ProtocolFileError) as caught:
+        load_protocol(write(tmp_path, data))
+    findings = caught.value.findings
+    assert sorted((f.code, f.field.rsplit(".", 1)[-1]) for f in findings) == sorted(
+        [(code, field), ("unknown-choice", "technique")]
+    )
+
+
+def test_a_protocol_wide_mistake_is_checked_beside_the_id(tmp_path: Path):
+    data = base()
+    data["format"] = 2
+    findings = check_files([write(tmp_path, data, "other-name")])[str(tmp_path / "other-name.yaml")]
+    assert [f.code for f in findings] == ["unknown-choice", "id-mismatch"]
+
+
+def _format_errors(text: str) -> list[tuple[Any, ...]] | None:
+    """The paths the format check alone refuses (None: not even a set of fields)."""
+    try:
+        data = read_yaml_text(text).data
+    except YamlProblem:
+        return None
+    if not isinstance(data, dict):
+        return None
+    try:
+        Protocol.model_validate(data)
+    except ValidationError as error:
+        return [tuple(item["loc"]) for item in error.errors()]
+    return []
+
+
+_ANY_FIELD = sorted({*Protocol.model_fields, *Step.model_fields})
+
+
+def _inside(path: tuple[Any, ...], refused: list[tuple[Any, ...]]) -> bool:
+    """Whether the format check refused the field at ``path``, one around it or inside it."""
+    return any(path[: len(r)] == r or r[: len(path)] == path for r in refused)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(protocol_documents(), st.data())
+def test_a_damaged_protocol_gets_its_other_errors_and_each_refused_value_once(document, data):
+    steps = document["steps"]
+    index, marked = next(
+        (i, s) for i, s in enumerate(steps) if s.get("kind", "treatment") == "treatment"
+    )
+    marked["zone"] = "no such zone"  # an error the field checks must still find
+    for _ in range(data.draw(st.integers(min_value=1, max_value=4), label="damages")):
+        holders = [document, document.get("defaults"), *document.get("steps", [])]
+        holder = data.draw(st.sampled_from([h for h in holders if isinstance(h, dict)]))
+        holder[data.draw(st.sampled_from(_ANY_FIELD), label="field")] = data.draw(documents)
+    stream = io.StringIO()
+    YAML(typ="safe", pure=True).dump(document, stream)
+    text = stream.getvalue()
+    try:
+        parse_protocol(text, "damaged.yaml")
+    except ProtocolFileError as error:
+        findings = error.findings
+    else:
+        return
+    assert all(f.is_error and f.file == "damaged.yaml" for f in findings)
+    refused = _format_errors(text)
+    if refused is None:
+        return
+    for path in refused:
+        assert [f.path for f in findings].count(path) == refused.count(path), path
+    here = ("steps", index)
+    checkable = (
+        document.get("steps") is steps
+        and marked.get("kind", "treatment") == "treatment"
+        and marked.get("zone") == "no such zone"
+        and not any(here[: len(r)] == r for r in refused)
+        and not _inside((*here, "kind"), refused)
+        and not _inside((*here, "zone"), refused)
+    )
+    if checkable:
+        assert ("unknown-choice", (*here, "zone")) in [(f.code, f.path) for f in findings]

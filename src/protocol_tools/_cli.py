@@ -90,7 +90,9 @@ def _cmd_show(args: argparse.Namespace) -> int:
 
     protocol = resolve_protocol(args.protocol, args.library)
     if args.format == "csv":
-        sys.stdout.write(protocol.to_frame().to_csv())
+        from ._spreadsheet import frame_csv_text
+
+        sys.stdout.write(frame_csv_text(protocol.to_frame(), index=True))
         return EXIT_OK
     if args.format == "json":
         frame = protocol.to_frame().reset_index()

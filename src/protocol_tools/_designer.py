@@ -19,19 +19,17 @@ choices, and saving is atomic::
 from __future__ import annotations
 
 import argparse
-import contextlib
 import copy
 import datetime as dt
 import difflib
+import hashlib
 import io
 import json
 import math
-import os
 import re
-import secrets
 import unicodedata
 from collections.abc import Hashable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from string import Template
 from typing import TYPE_CHECKING, Any, Literal
@@ -40,9 +38,9 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError
 
-from ._atomic import atomic_write_text
+from ._atomic import atomic_write_text, create_new_bytes, file_lock
 from ._data import reference
-from ._errors import ExportError, LibraryError, ProtocolFileError
+from ._errors import LibraryError, ProtocolFileError
 from ._findings import Finding, make_finding
 from ._loading import (
     PROTOCOL_SUFFIXES,
@@ -105,6 +103,9 @@ _TREATMENT_ONLY = (
     "current_uA",
     "frequency_hz",
 )
+# Saving checks the folder, then writes; this lock (one per library folder, hidden
+# so it is never read as a protocol) makes the two one step for every designer.
+SAVE_LOCK_NAME = ".protocol-tools.lock"
 _SHORT_TEXT_MAX = 300
 _LONG_TEXT_MAX = 5000
 # The model's own bound on the number of steps, read rather than repeated.
@@ -280,15 +281,38 @@ def _swap_sides(text: str) -> str:
 
 @dataclass(frozen=True)
 class Origin:
-    """Where a draft came from: the file and the id and version it held then."""
+    """Where a draft came from: the file, the id and version it held then, and a
+    fingerprint of its text, to tell whether someone changed it since."""
 
     path: Path
     id: str
     version: str
+    fingerprint: str | None = field(default=None, repr=False)
 
     @property
     def label(self) -> str:
         return f"{self.id}@{self.version}"
+
+
+class _SavedMeanwhile(LibraryError):
+    """Someone else saved the protocol after this draft was opened: nothing was written,
+    and the draft keeps its edit. ``saved_version`` is what the file holds now (None
+    when it no longer reads as a protocol)."""
+
+    def __init__(self, opened: Origin, now: Origin | None) -> None:
+        if now is None:
+            what = f"{opened.path.name} was changed or removed by someone else"
+        elif now.version != opened.version:
+            what = f"version {now.version} of {opened.id} was just saved by someone else"
+        else:
+            what = f"{opened.path.name} was changed by someone else (still version {now.version})"
+        super().__init__(
+            f"{what} after you opened {opened.label}, so your version was not saved; "
+            "your edit is still in this draft: reload the protocol to see theirs, or save "
+            "yours as a new protocol"
+        )
+        self.protocol_id = opened.id
+        self.saved_version = now.version if now is not None else None
 
 
 class ProtocolDraft:
@@ -365,6 +389,7 @@ class ProtocolDraft:
             path,
             str(draft.document.get("id", path.stem)),
             str(draft.document.get("version", "0.0.0")),
+            _fingerprint(text),
         )
         return draft
 
@@ -806,14 +831,14 @@ class ProtocolDraft:
                 ("id",),
             )
         folder = Path(folder) if folder is not None else default_library_dir()
-        holders = _files_by_id(folder).get(new_id, [])
-        holders += [folder / f"{new_id}{suffix}" for suffix in PROTOCOL_SUFFIXES]
-        taken = next((path for path in holders if path.exists()), None)
-        if taken is not None:
-            raise LibraryError(
-                f"{new_id!r} already exists in {folder} ({taken.name}): choose another id, "
-                "or open that protocol and save a new version"
-            )
+        with file_lock(folder / SAVE_LOCK_NAME):
+            _check_id_is_free(new_id, folder)
+            staged = self._staged_as_new(new_id, name, note, today)
+            return self._write(staged, folder / f"{new_id}.yaml", draft, new_file=True)
+
+    def _staged_as_new(
+        self, new_id: str, name: str | None, note: str | None, today: dt.date | None
+    ) -> ProtocolDraft:
         staged = self._copy()
         if name is not None:
             staged.set_protocol_field("name", name)
@@ -826,7 +851,7 @@ class ProtocolDraft:
         first_note = note or (f"Made from {self.origin.label}" if self.origin else "First version")
         staged.document.pop("changes", None)
         staged._add_change("1.0.0", _change_note(first_note), today)
-        return self._write(staged, folder / f"{new_id}.yaml", draft, new_file=True)
+        return staged
 
     def save_new_version(
         self, bump: str = "patch", *, note: str, draft: bool = False, today: dt.date | None = None
@@ -836,17 +861,14 @@ class ProtocolDraft:
         ``bump`` is patch, minor or major; ``note`` (required) says what changed
         and joins ``changes:`` with today's date. ``derived_from`` keeps the
         protocol this one was made from; when there is none it records the
-        version this one replaces. Refused if the file changed since it was opened.
+        version this one replaces.
+
+        Refused, with the draft left as it is, when someone saved the file after
+        it was opened, even at the same moment from another tab or computer.
         """
         if self.origin is None:
             raise LibraryError("this protocol has no earlier version: save it as a new protocol")
         note = _change_note(note)
-        on_disk = _version_on_disk(self.origin.path)
-        if on_disk != self.origin.version:
-            raise LibraryError(
-                f"{self.origin.path} now holds version {on_disk}, not {self.origin.version} "
-                "as when you opened it; open it again so no one's changes are lost"
-            )
         try:
             new_version = bump_version(self.origin.version, bump)
         except ValueError as error:  # e.g. a file that wrote version: 1.0
@@ -857,7 +879,11 @@ class ProtocolDraft:
         if not staged.document.get("derived_from"):
             _put(staged.document, "derived_from", self.origin.label, _PROTOCOL_FIELDS)
         staged._add_change(new_version, note, today)
-        return self._write(staged, self.origin.path, draft)
+        with file_lock(self.origin.path.parent / SAVE_LOCK_NAME):
+            now = _origin_on_disk(self.origin.path)
+            if now is None or not _same_file(self.origin, now):
+                raise _SavedMeanwhile(self.origin, now)
+            return self._write(staged, self.origin.path, draft)
 
     def _copy(self) -> ProtocolDraft:
         twin = ProtocolDraft(copy.deepcopy(self.document), origin=self.origin)
@@ -901,12 +927,18 @@ class ProtocolDraft:
             )
         if draft:
             _put(staged.document, "status", "draft", _PROTOCOL_FIELDS)
+        text = staged.to_text()
         if new_file:
-            _create_new_file(target, staged.to_text())
+            try:
+                create_new_bytes(target, text.encode("utf-8"))
+            except FileExistsError:
+                raise LibraryError(
+                    f"{target} already exists (it appeared while saving): choose another id"
+                ) from None
         else:
-            atomic_write_text(target, staged.to_text())
+            atomic_write_text(target, text)
         self.document = staged.document
-        self.origin = staged.origin
+        self.origin = replace(staged.origin, fingerprint=_fingerprint(text))
         return target
 
 
@@ -950,37 +982,35 @@ def _id_used_elsewhere(protocol: Protocol, path: Path) -> list[Finding]:
     return [duplicate_id_finding(protocol, other, path) for other in others]
 
 
-def _create_new_file(target: Path, text: str) -> None:
-    """Write ``text`` to ``target``, which must not exist, all at once.
-
-    The text is written in full under a hidden name first, then a hard link gives
-    it its own name: linking fails if the name is taken, so a file that appeared
-    meanwhile is never replaced, and a reader never sees half a file.
-    """
-    staging = target.with_name(f".{target.name}.{secrets.token_hex(6)}.new")
-    atomic_write_text(staging, text)
-    try:
-        os.link(staging, target)
-    except FileExistsError:
+def _check_id_is_free(new_id: str, folder: Path) -> None:
+    """Refuse ``new_id`` when a file of ``folder`` holds it or is named after it."""
+    holders = _files_by_id(folder).get(new_id, [])
+    holders += [folder / f"{new_id}{suffix}" for suffix in PROTOCOL_SUFFIXES]
+    taken = next((path for path in holders if path.exists()), None)
+    if taken is not None:
         raise LibraryError(
-            f"{target} already exists (it appeared while saving): choose another id"
-        ) from None
-    except OSError as error:
-        raise ExportError(
-            f"cannot create {target}: {error.strerror}. Saving a new protocol links a "
-            "finished file into place so it never replaces one, and this folder refused "
-            "the link; save to a folder on an ordinary disk"
-        ) from None
-    finally:
-        with contextlib.suppress(OSError):
-            staging.unlink()
+            f"{new_id!r} already exists in {folder} ({taken.name}): choose another id, "
+            "or open that protocol and save a new version"
+        )
 
 
-def _version_on_disk(path: Path) -> str | None:
+def _fingerprint(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _origin_on_disk(path: Path) -> Origin | None:
+    """What ``path`` holds now (None when it no longer reads as a protocol)."""
     try:
-        return str(ProtocolDraft.from_file(path).document.get("version"))
+        return ProtocolDraft.from_file(path).origin
     except ProtocolFileError:
         return None
+
+
+def _same_file(opened: Origin, now: Origin) -> bool:
+    """Whether the file still holds what the draft was opened from."""
+    if now.version != opened.version:
+        return False
+    return opened.fingerprint is None or now.fingerprint == opened.fingerprint
 
 
 def step_of(finding: Finding) -> int | None:

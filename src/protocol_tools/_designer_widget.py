@@ -33,6 +33,7 @@ from ._designer import (
     SIDES,
     ProtocolComparison,
     ProtocolDraft,
+    _SavedMeanwhile,
     compare_protocols,
     describe_step,
     field_words,
@@ -900,6 +901,10 @@ class ProtocolDesigner(widgets.VBox):
                 path = self.draft.save_new_version(
                     self.bump.value, note=note or "", draft=self.as_draft.value
                 )
+        except _SavedMeanwhile as error:
+            self._offer_comparison(error.protocol_id)
+            self.save_message.value = _problem(_saved_meanwhile_words(error))
+            return None
         except ProtocolToolsError as error:
             self.save_message.value = _problem(error)
             return None
@@ -916,6 +921,13 @@ class ProtocolDesigner(widgets.VBox):
         self.refresh()
         self.save_mode.value = "version"
         return path
+
+    def _offer_comparison(self, protocol_id: str) -> None:
+        """Set up "compare the saved protocol with this draft", one click away."""
+        self._refresh_library()
+        if protocol_id in {value for _, value in self.compare_a.options}:
+            self.compare_a.value = protocol_id
+        self.compare_b.value = _DRAFT
 
     def compare(self) -> ProtocolComparison | None:
         """Compare the protocols picked as A and B; shows and returns the result."""
@@ -937,6 +949,20 @@ class ProtocolDesigner(widgets.VBox):
         if value.startswith("snapshot:"):
             return self.snapshots[value.removeprefix("snapshot:")]
         return value
+
+
+def _saved_meanwhile_words(error: _SavedMeanwhile) -> str:
+    """What happened and what to do next, for a practitioner (the draft is kept)."""
+    if error.saved_version is None:
+        what = f"someone else changed or removed {error.protocol_id}"
+    else:
+        what = f"someone else saved {error.protocol_id} version {error.saved_version}"
+    return (
+        f"Your version was not saved: {what} while you were editing. Your edits are "
+        "still here. Press Compare (section 6) to see how they differ from the saved "
+        "protocol. To build on the saved one, open it again (section 1) and redo your "
+        "edits there; or keep yours apart by saving them as a new protocol."
+    )
 
 
 def _example(bump: str) -> str:

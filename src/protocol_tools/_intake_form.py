@@ -24,10 +24,14 @@ import ipywidgets as widgets
 import traitlets
 
 from ._errors import IntakeError
+from ._loading import suggest
 from ._screening import (
+    _BAD,
     _FIELD_KINDS,
     Intake,
     ScreeningResult,
+    _got,
+    _Reader,
     _required_fields,
     load_intake,
     parse_intake,
@@ -98,6 +102,8 @@ class _Question:
         raise NotImplementedError
 
     def fill(self, value: Any) -> None:
+        """Set the answer from a checked value (see :func:`_checked_answers`);
+        ``None`` clears it, except where it means "not in the last month"."""
         raise NotImplementedError
 
     def watch(self, callback: Callable[[Any], None]) -> None:
@@ -133,7 +139,7 @@ class _DateQuestion(_Question):
         return value is not None, value, ""
 
     def fill(self, value: Any) -> None:
-        self.control.value = dt.date.fromisoformat(value) if isinstance(value, str) else value
+        self.control.value = value
 
     def watch(self, callback: Callable[[Any], None]) -> None:
         self.control.observe(callback, names="value")
@@ -155,7 +161,7 @@ class _YesNoQuestion(_Question):
         return value is not None, value, ""
 
     def fill(self, value: Any) -> None:
-        self.control.value = value if isinstance(value, bool) else None
+        self.control.value = value
 
     def watch(self, callback: Callable[[Any], None]) -> None:
         self.control.observe(callback, names="value")
@@ -194,7 +200,7 @@ class _DateOrNeverQuestion(_Question):
             self.when.value = None
         else:
             self.control.value = _ON_DATE
-            self.when.value = dt.date.fromisoformat(value) if isinstance(value, str) else value
+            self.when.value = value
 
     def watch(self, callback: Callable[[Any], None]) -> None:
         self.control.observe(callback, names="value")
@@ -237,10 +243,10 @@ class _ListQuestion(_Question):
         return True, ticked, ""
 
     def fill(self, value: Any) -> None:
-        value = list(value or [])
-        self.control.value = bool(value)
+        # None is no answer: never "No", which an empty list means.
+        self.control.value = None if value is None else bool(value)
         for item_id, box in self.boxes.items():
-            box.value = item_id in value
+            box.value = value is not None and item_id in value
 
     def watch(self, callback: Callable[[Any], None]) -> None:
         self.control.observe(callback, names="value")
@@ -337,6 +343,50 @@ def _refusal_html(problems: list[tuple[str, str]], labels: Mapping[str, str]) ->
     )
 
 
+def _checked_answers(data: Any) -> dict[str, Any]:
+    """``data`` with each answer read as its question's kind (dates as dates), or
+    IntakeError naming every field that is unknown or holds the wrong kind of value.
+
+    The answer need not be complete or right yet (that is the screening's job): a
+    client code may be half typed, but a date must be a date.
+    """
+    if not isinstance(data, Mapping):
+        raise IntakeError(
+            "the form: not a set of answers",
+            [("intake", f"answers must be a set of fields (client, date, …), not {_got(data)}")],
+        )
+    reader = _Reader(data, "the form", None)  # the screening's own reading of each kind
+    checked: dict[str, Any] = {}
+    for name, value in data.items():
+        kind = _FIELD_KINDS.get(name) if isinstance(name, str) else None
+        if kind is None:
+            hint = suggest(str(name), _FIELD_KINDS)
+            reader.problem(
+                str(name),
+                "is not a question on the form" + (f"; did you mean {hint!r}?" if hint else ""),
+            )
+        elif value is None:
+            checked[name] = None
+        elif kind == "code":
+            if isinstance(value, str):
+                checked[name] = value
+            else:
+                reader.problem(
+                    name, f"must be text, the client code like C-0042 (got {_got(value)})"
+                )
+        else:
+            read = getattr(reader, "_" + kind.replace("-", "_"))(name, value)
+            if read is not _BAD:
+                checked[name] = read
+    if reader.problems:
+        count = len(reader.problems)
+        raise IntakeError(
+            f"the form: {count} answer{'s' if count != 1 else ''} cannot be filled in",
+            reader.problems,
+        )
+    return checked
+
+
 class IntakeForm(widgets.VBox):
     """Ask every screening question, check the answers, and show the result.
 
@@ -351,7 +401,8 @@ class IntakeForm(widgets.VBox):
     def __init__(self, *, client: str | None = None, date: dt.date | None = None) -> None:
         self.intake: Intake | None = None
         self.problems: list[tuple[str, str]] = []
-        self.questions = _build_questions(date or dt.date.today())
+        given = _checked_answers({"client": client, "date": date})
+        self.questions = _build_questions(given["date"] or dt.date.today())
         self.button = widgets.Button(
             description="Screen this client",
             button_style="primary",
@@ -394,11 +445,19 @@ class IntakeForm(widgets.VBox):
         return data, problems
 
     def fill(self, answers: Intake | Mapping[str, Any]) -> None:
-        """Set the form's answers from an intake or intake data (e.g. a practice client)."""
-        data = answers.to_dict() if isinstance(answers, Intake) else dict(answers)
-        for name, value in data.items():
-            if name in self.questions:
-                self.questions[name].fill(value)
+        """Set the form's answers from an intake or intake data (e.g. a practice client).
+
+        Each answer must be of its question's kind (a date, true or false, ids from
+        its list; ``None`` leaves a question unanswered); otherwise nothing is changed
+        and :class:`IntakeError` names every wrong field::
+
+            >>> IntakeForm().fill({"date": "2026-02-30"})  # doctest: +SKIP
+            IntakeError: the form: 1 answer cannot be filled in
+              date: must be a date like 2026-11-23 (got '2026-02-30')
+        """
+        data = answers.to_dict() if isinstance(answers, Intake) else answers
+        for name, value in _checked_answers(data).items():
+            self.questions[name].fill(value)
 
     def check(self) -> ScreeningResult | None:
         """Screen the current answers; show the result, or every problem beside its field."""

@@ -73,15 +73,17 @@ def load_protocol(path: str | Path) -> Protocol:
     """Read one protocol file.
 
     Raises :class:`ProtocolFileError` (with located findings) when the file cannot
-    be read or does not fit the format. Semantic checks (limits, timing, balance)
-    are :func:`protocol_tools.validate`'s job.
+    be read or does not fit the format; for a file that does not fit, the findings
+    also hold the errors of its other fields (unknown zones, currents above a
+    limit…), so one run names them all. The other checks (timing, balance, every
+    warning) are :func:`protocol_tools.validate`'s job.
     """
     source = str(path)
     try:
         document = read_yaml_file(path)
     except YamlProblem as problem:
         raise unreadable_error(source, problem) from None
-    protocol = _protocol_from_document(document)
+    protocol = _protocol_from_document(document, path=source)
     protocol._path = source
     return protocol
 
@@ -99,7 +101,7 @@ def unreadable_error(source: str, problem: YamlProblem) -> ProtocolFileError:
     return ProtocolFileError(f"{source}: cannot read this protocol", [finding])
 
 
-def _protocol_from_document(document: YamlDocument) -> Protocol:
+def _protocol_from_document(document: YamlDocument, *, path: str | None = None) -> Protocol:
     data = document.data
     if not isinstance(data, dict):
         finding = make_finding(
@@ -116,12 +118,28 @@ def _protocol_from_document(document: YamlDocument) -> Protocol:
     try:
         protocol = Protocol.model_validate(data)
     except ValidationError as error:
-        findings = [_translate(item, document) for item in error.errors()]
-        raise ProtocolFileError(
-            f"{document.source}: does not fit the protocol format", findings
-        ) from None
+        raise _format_error(error, document, path) from None
     protocol._document = document
     return protocol
+
+
+def _format_error(
+    error: ValidationError, document: YamlDocument, path: str | None
+) -> ProtocolFileError:
+    """Every error of a file that does not fit the format, in file order: the format's
+    own, and those the field checks (zones, techniques, limits) find in the rest."""
+    # Imported here: the validator is built on this module.
+    from ._validation import field_findings
+
+    problems = error.errors()
+    findings = [_translate(item, document) for item in problems]
+    findings += field_findings(document, [tuple(item["loc"]) for item in problems], path=path)
+    findings.sort(key=_file_order)
+    return ProtocolFileError(f"{document.source}: does not fit the protocol format", findings)
+
+
+def _file_order(finding: Finding) -> tuple[bool, int, int]:
+    return (finding.line is None, finding.line or 0, finding.column or 0)
 
 
 # -- pydantic errors in a practitioner's words ---------------------------------
@@ -258,18 +276,25 @@ def _translate(error: Mapping[str, Any], document: YamlDocument) -> Finding:
 
 
 def protocol_files(paths: Iterable[str | Path]) -> list[Path]:
-    """Expand files and folders into the protocol files they hold, each once."""
+    """Expand files and folders into the protocol files they hold, each once.
+
+    A folder's hidden entries (names starting with ``.``: the designer's lock
+    file, editors' and Jupyter's checkpoint copies) are not protocols.
+    """
     found: dict[Path, Path] = {}
     for item in paths:
         path = Path(item)
-        children = (
-            sorted(c for c in path.rglob("*") if c.suffix in PROTOCOL_SUFFIXES and c.is_file())
-            if path.is_dir()
-            else [path]
-        )
+        children = sorted(_visible_protocol_files(path)) if path.is_dir() else [path]
         for child in children:
             found.setdefault(child.resolve(), child)
     return list(found.values())
+
+
+def _visible_protocol_files(folder: Path) -> Iterator[Path]:
+    for child in folder.rglob("*"):
+        hidden = any(part.startswith(".") for part in child.relative_to(folder).parts)
+        if not hidden and child.suffix in PROTOCOL_SUFFIXES and child.is_file():
+            yield child
 
 
 @dataclass

@@ -7,13 +7,15 @@ What ``notebooks/02_guided_session.ipynb`` shows (also as a Voilà app, ``make a
     >>> app                             # doctest: +SKIP
 
 Start stays locked until a ready protocol and a client code are chosen, the client
-is screened, and every prep item is ticked. A screening outcome of ``stop``,
+is screened for today, and every prep item is ticked. A screening outcome of ``stop``,
 ``clearance`` or ``postpone`` keeps it locked unless the practitioner records an
 override with its reason; the override lands in the session log.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import html
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -26,8 +28,12 @@ from ._errors import ProtocolToolsError, ReferenceDataError, SessionError
 from ._intake_form import IntakeForm
 from ._loading import Library, load_library
 from ._model import Protocol
+from ._readiness import screening_day_problem
 from ._screening import (
+    _FIELD_KINDS,
+    Intake,
     ScreeningResult,
+    _age_on,
     check_client_code,
     load_intake,
     outcomes,
@@ -36,7 +42,14 @@ from ._screening import (
 )
 from ._timer import SessionTimer, default_sessions_dir
 
-__all__ = ["GuidedSession", "guided_session", "prep_checklist", "start_blockers"]
+__all__ = [
+    "GuidedSession",
+    "guided_session",
+    "practice_intake_on",
+    "prep_checklist",
+    "screening_day_blocker",
+    "start_blockers",
+]
 
 # Rehearsal speeds offered in the app; the timer accepts any speed up to its maximum.
 SPEEDS = (("Real time", 1.0), ("Rehearsal: 10× faster", 10.0), ("Rehearsal: 60× faster", 60.0))
@@ -82,6 +95,12 @@ def prep_checklist() -> list[dict[str, str]]:
     return checklist
 
 
+def screening_day_blocker(screened_for: dt.date, today: dt.date) -> str | None:
+    """Why a screening answered for another day cannot open today's session (None if
+    it can): the one rule the sheets follow too."""
+    return screening_day_problem(screened_for, today, "the session")
+
+
 def start_blockers(
     *,
     protocol: Protocol | None,
@@ -90,11 +109,13 @@ def start_blockers(
     override_reason: str = "",
     prep_done: Mapping[str, bool],
     checklist: Sequence[Mapping[str, str]] | None = None,
+    today: dt.date | None = None,
 ) -> list[str]:
     """Everything that still keeps Start locked, in the practitioner's words ([] = ready).
 
-    ``override_reason`` counts only when the screening outcome does not allow
-    treatment; an empty reason is no override::
+    The screening counts only for the session day (``today``, default: the
+    computer's date). ``override_reason`` counts only when the screening outcome
+    does not allow treatment; an empty reason is no override::
 
         >>> start_blockers(protocol=p, client_code="C-1", result=None,  # doctest: +SKIP
         ...                prep_done={})
@@ -111,21 +132,77 @@ def start_blockers(
     if result is None:
         blockers.append("screen the client: answer the intake form and press Screen this client")
     else:
-        if code and result.client != code:
-            blockers.append(
-                f"the screening is for client {result.client}, not {code}: screen this client"
-            )
-        if not result.allows_treatment and not override_reason.strip():
-            shown = outcomes().get(result.outcome, {})
-            blockers.append(
-                f"the screening says {shown.get('icon', '')} {shown.get('title', result.outcome)} "
-                f"({result.outcome}); record an override with its reason to start anyway"
-            )
+        blockers.extend(_screening_blockers(result, code, override_reason, today))
     items = checklist or prep_checklist()
     missing = [item["text"] for item in items if not prep_done.get(item["id"])]
     if missing:
         blockers.append(f"tick the prep checklist ({len(missing)} left)")
     return blockers
+
+
+def _screening_blockers(
+    result: ScreeningResult, code: str | None, override_reason: str, today: dt.date | None
+) -> list[str]:
+    blockers = []
+    if code and result.client != code:
+        blockers.append(
+            f"the screening is for client {result.client}, not {code}: screen this client"
+        )
+    wrong_day = screening_day_blocker(result.date, today or dt.date.today())
+    if wrong_day:
+        # An override answers today's outcome; another day's outcome has none to answer.
+        blockers.append(wrong_day)
+    elif not result.allows_treatment and not override_reason.strip():
+        shown = outcomes().get(result.outcome, {})
+        blockers.append(
+            f"the screening says {shown.get('icon', '')} {shown.get('title', result.outcome)} "
+            f"({result.outcome}); record an override with its reason to start anyway"
+        )
+    return blockers
+
+
+def practice_intake_on(intake: Intake, day: dt.date) -> Intake:
+    """A synthetic practice client's intake answered for ``day``, its lesson kept.
+
+    The practice files are all dated 2026-11-23; a session runs today. Waits count
+    days, so every "last time" date moves by as many days as the session date. Age
+    counts birthdays, so the birth date keeps the client's age and the nearest
+    birthday as many days away as in the file (a client who turns 18 on the session
+    day still does, even across a 29 February).
+    """
+    shift = day - intake.date
+    moved = {
+        name: getattr(intake, name) + shift
+        for name, kind in _FIELD_KINDS.items()
+        if kind == "date-or-never" and getattr(intake, name) is not None
+    }
+    birth = _moved_birth_date(intake.birth_date, intake.date, day)
+    return dataclasses.replace(intake, date=day, birth_date=birth, **moved)
+
+
+def _moved_birth_date(birth: dt.date, session: dt.date, day: dt.date) -> dt.date:
+    """A birth date giving on ``day`` the age ``birth`` gives on ``session``, with the
+    nearer of the last and the next birthday as many days away."""
+    age = _age_on(birth, session)
+    last_birthday = _in_year(birth, birth.year + age, late=True)
+    next_birthday = _in_year(birth, birth.year + age + 1, late=True)
+    since, until = (session - last_birthday).days, (next_birthday - session).days
+    if since <= until:
+        anchor = day - dt.timedelta(days=since)
+        # Born on a 29 February that the new year lacks: the 28th keeps the birthday passed.
+        return _in_year(anchor, anchor.year - age, late=False)
+    anchor = day + dt.timedelta(days=until)
+    # ...and the 1 March keeps it still to come.
+    return _in_year(anchor, anchor.year - age - 1, late=True)
+
+
+def _in_year(day: dt.date, year: int, *, late: bool) -> dt.date:
+    """``day``'s month and day in ``year``; a 29 February becomes 1 March when ``late``,
+    else 28 February, when ``year`` has none (the way the age rule counts birthdays)."""
+    try:
+        return day.replace(year=year)
+    except ValueError:
+        return dt.date(year, 3, 1) if late else dt.date(year, 2, 28)
 
 
 def _box_html(title: str, body: str, kind: str) -> str:
@@ -137,14 +214,21 @@ def _box_html(title: str, body: str, kind: str) -> str:
 class GuidedSession(widgets.VBox):
     """The whole guided session as one widget: choose, screen, prepare, run, save.
 
-    ``GuidedSession(library=None, sessions_dir=None)``; ``app.timer`` is the current
-    :class:`SessionTimer`, ``app.form`` the intake form.
+    ``GuidedSession(library=None, sessions_dir=None, today=None)``; ``app.timer`` is
+    the current :class:`SessionTimer`, ``app.form`` the intake form. ``today`` fixes
+    the session day (for tests and rehearsals); by default it is the computer's date,
+    read afresh at every check.
     """
 
     def __init__(
-        self, library: Library | None = None, sessions_dir: str | Path | None = None
+        self,
+        library: Library | None = None,
+        sessions_dir: str | Path | None = None,
+        *,
+        today: dt.date | None = None,
     ) -> None:
         self.library = library if library is not None else load_library()
+        self._fixed_day = today
         self.checklist = prep_checklist()
         self.timer: SessionTimer | None = None
         self._recorded_start = False
@@ -184,7 +268,7 @@ class GuidedSession(widgets.VBox):
             style=_LABELS,
             layout=widgets.Layout(width="36rem"),
         )
-        self.form = IntakeForm()
+        self.form = IntakeForm(date=self.today)
         self.override = widgets.Checkbox(
             description="Override the screening outcome: I take responsibility for treating today",
             indent=False,
@@ -287,6 +371,11 @@ class GuidedSession(widgets.VBox):
         return self.library.protocols.get(key) if key else None
 
     @property
+    def today(self) -> dt.date:
+        """The session day: the one a screening must be answered for."""
+        return self._fixed_day or dt.date.today()
+
+    @property
     def blockers(self) -> list[str]:
         """What still keeps Start locked ([] when the session may start)."""
         return start_blockers(
@@ -296,6 +385,7 @@ class GuidedSession(widgets.VBox):
             override_reason=self.override_reason.value if self.override.value else "",
             prep_done={key: box.value for key, box in self.prep_boxes.items()},
             checklist=self.checklist,
+            today=self.today,
         )
 
     # -- reacting -------------------------------------------------------------------
@@ -332,14 +422,18 @@ class GuidedSession(widgets.VBox):
         stem = self.practice_picker.value
         if not stem:
             return
-        intake = load_intake(practice_clients()[stem])
+        intake = practice_intake_on(load_intake(practice_clients()[stem]), self.today)
         self.client_code.value = intake.client
         self.form.fill(intake)
         self.form.check()
 
     def _update(self, _change: object = None) -> None:
         result = self.form.result
-        blocked_by_screening = result is not None and not result.allows_treatment
+        blocked_by_screening = (
+            result is not None
+            and not result.allows_treatment
+            and screening_day_blocker(result.date, self.today) is None
+        )
         self.override_box.layout.display = "flex" if blocked_by_screening else "none"
         blockers = self.blockers
         if blockers:

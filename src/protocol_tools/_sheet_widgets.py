@@ -7,7 +7,12 @@ Two tabs: one client (protocol, client code, optional name, optional intake,
 preview, save) and a day's appointments (a CSV, one PDF a row plus the day). The
 preview is PNG pages from the same typst template as the PDF, so what you see is
 what prints. Every control has a visible label; messages say what went wrong in
-words, never a traceback.
+words, never a traceback, and leave what was typed in place.
+
+Nothing is ever replaced: a sheet is saved as CLIENT_PROTOCOL_DATE_HHMM.pdf (the
+time it was made), with -2, -3… when that name is taken; a day made again keeps
+the earlier files and gives the new ones -2, -3…. An appointments file may name
+only protocols in the library folder and intakes in the intake folder.
 """
 
 from __future__ import annotations
@@ -21,10 +26,20 @@ from typing import Any
 
 import ipywidgets as widgets
 
+from ._atomic import write_new_file
 from ._data import data_dir, private_dir
-from ._errors import ProtocolToolsError
+from ._errors import ProtocolFileError, ProtocolToolsError
 from ._loading import Library, load_library
-from ._sheets import make_day_sheets, session_sheet, sheet_png_pages, sheet_to_pdf
+from ._model import Protocol
+from ._sheets import (
+    DRAFT_MARK,
+    DayResult,
+    _safe_name,
+    make_day_sheets,
+    session_sheet,
+    sheet_png_pages,
+    sheet_to_pdf,
+)
 
 SHEETS_ENV = "PROTOCOL_TOOLS_SHEETS"
 
@@ -34,6 +49,7 @@ _WIDE = widgets.Layout(width="30rem")
 _LABEL = {"description_width": "10rem"}
 NO_INTAKE = "(none: print the screening questions)"
 UPLOADED = "(the uploaded file)"
+DRAFT_CHOICE = "Print as a draft"
 
 
 def _text(description: str, placeholder: str = "", value: str = "") -> widgets.Text:
@@ -49,6 +65,19 @@ def _message(kind: str, text: str) -> str:
         f'<div role="status" style="color:{colour}"><strong>{kind}:</strong> '
         f"{html.escape(text).replace(chr(10), '<br>')}</div>"
     )
+
+
+def _for_people(error: ProtocolToolsError) -> str:
+    """An error's message without the validator's rule codes (they mean nothing at
+    the front desk): each finding as its line, field and what is wrong."""
+    if not isinstance(error, ProtocolFileError) or not error.findings:
+        return str(error)
+    lines = [str(error.args[0])]
+    for finding in error.findings:
+        where = f"line {finding.line}, " if finding.line is not None else ""
+        subject = f"{finding.field}: " if finding.field else ""
+        lines.append(f"• {where}{subject}{finding.message}")
+    return "\n".join(lines)
 
 
 def _download_link(pdf: bytes, name: str) -> str:
@@ -79,11 +108,20 @@ class SheetMaker(widgets.Tab):
 
         self.library = library
         self.practice = practice_clients()
+        # Drafts are listed too, so that a designer can print one on purpose; a
+        # draft (or a protocol with errors) is refused unless "draft" is ticked.
         self.protocol = widgets.Dropdown(
-            options=[(f"{p.name} — {p.id}", p.id) for p in library.values()],
+            options=[(f"{p.name} — {p.id}", p.id) for p in library.values()]
+            + [(f"{p.name} — {p.id} (draft)", p.id) for p in library.drafts.values()],
             description="Protocol",
             style=_LABEL,
             layout=_WIDE,
+        )
+        self.draft = widgets.Checkbox(
+            value=False,
+            description=f"{DRAFT_CHOICE} (every page says “{DRAFT_MARK}”)",
+            indent=False,
+            layout=widgets.Layout(width="40rem"),
         )
         self.client = _text("Client code", "e.g. C-0042 (from the intake when empty)")
         self.client_name = _text("Client name", "optional: printed only when filled in")
@@ -114,7 +152,6 @@ class SheetMaker(widgets.Tab):
         self.preview_button = widgets.Button(
             description="Preview", icon="eye", tooltip="Show the sheet as it will print"
         )
-        self.save_name = _text("Save as", value="session-sheet.pdf")
         self.out_dir = _text("Folder", value=str(out_dir))
         self.save_button = widgets.Button(
             description="Save PDF", icon="save", button_style="primary", tooltip="Write the PDF"
@@ -143,8 +180,13 @@ class SheetMaker(widgets.Tab):
                 self.paper,
                 self.clinic,
                 self.practitioner,
-                widgets.HBox([self.preview_button]),
-                widgets.HBox([self.save_name, self.save_button]),
+                self.draft,
+                widgets.HBox([self.preview_button, self.save_button]),
+                widgets.HTML(
+                    "<p>Saved as client code, protocol, date and time, e.g. "
+                    "<code>C-0042_signature-lift-15_2026-11-23_1405.pdf</code>; "
+                    "an earlier sheet is never replaced.</p>"
+                ),
                 self.out_dir,
                 self.status,
                 self.pages,
@@ -175,7 +217,10 @@ class SheetMaker(widgets.Tab):
                     "<p>A CSV with the columns <code>date, time, client, protocol, "
                     "intake</code> (intake optional) gives one PDF per row and one "
                     "combined PDF for the day, in time order. A bad row is reported by "
-                    "its row number; the others are still made.</p>"
+                    "its row number; the others are still made. The file may name "
+                    "protocols of the library and intakes inside the intake folder "
+                    "only. Made again, the day keeps the earlier PDFs and saves the "
+                    "new ones with -2, -3… at the end of the name.</p>"
                 ),
                 widgets.HBox([self.day_file, self.day_upload]),
                 self.day_intakes,
@@ -218,8 +263,21 @@ class SheetMaker(widgets.Tab):
                 "Note", f"Session date set to {screening.date}, the day the intake was answered for"
             )
 
+    def _chosen_protocol(self) -> Protocol:
+        key = self.protocol.value
+        return self.library.drafts[key] if key in self.library.drafts else self.library[key]
+
     def _sheet(self) -> dict[str, Any]:
-        protocol = self.library[self.protocol.value]
+        protocol = self._chosen_protocol()
+        try:
+            return self._sheet_of(protocol)
+        except ProtocolFileError as error:  # the readiness rule
+            raise ProtocolFileError(
+                f"{error.args[0]}. To print it anyway, tick “{DRAFT_CHOICE}”.",
+                error.findings,
+            ) from None
+
+    def _sheet_of(self, protocol: Protocol) -> dict[str, Any]:
         return session_sheet(
             protocol,
             screening=self._screening(),
@@ -228,6 +286,7 @@ class SheetMaker(widgets.Tab):
             client_name=self.client_name.value.strip() or None,
             clinic=self.clinic.value.strip() or None,
             practitioner=self.practitioner.value.strip() or None,
+            draft=self.draft.value,
         )
 
     def preview(self) -> list[bytes]:
@@ -235,7 +294,7 @@ class SheetMaker(widgets.Tab):
         try:
             pages = sheet_png_pages([self._sheet()], paper=self.paper.value, ppi=80)
         except ProtocolToolsError as error:
-            self.status.value = _message("Error", str(error))
+            self.status.value = _message("Error", _for_people(error))
             return []
         # Each page gets a caption in words: the image itself cannot carry alt text.
         self.pages.children = [
@@ -256,51 +315,79 @@ class SheetMaker(widgets.Tab):
         return pages
 
     def save(self) -> Path | None:
-        """Write the PDF into the folder; returns its path (None on error)."""
-        from ._atomic import atomic_write_bytes
-
-        name = Path(self.save_name.value.strip() or "session-sheet.pdf").name
-        if not name.lower().endswith(".pdf"):
-            name += ".pdf"
-        target = Path(self.out_dir.value.strip() or ".") / name
+        """Write the PDF into the folder under a new name; returns its path (None on error)."""
+        folder = Path(self.out_dir.value.strip() or ".")
         try:
-            pdf = sheet_to_pdf([self._sheet()], paper=self.paper.value)
-            atomic_write_bytes(target, pdf)
+            sheet = self._sheet()
+            pdf = sheet_to_pdf([sheet], paper=self.paper.value)
+            target = write_new_file(folder, _file_stem(sheet), ".pdf", pdf)
         except ProtocolToolsError as error:
-            self.status.value = _message("Error", str(error))
+            self.status.value = _message("Error", _for_people(error))
             return None
-        self.status.value = _message("Done", f"saved {target}") + _download_link(pdf, name)
+        self.status.value = _message("Done", f"saved {target}") + _download_link(pdf, target.name)
         return target
 
     # -- a day ---------------------------------------------------------------------
-    def make_day(self) -> Any:
+    def make_day(self) -> DayResult | None:
         """Make the day's sheets; returns the DayResult (None on error)."""
+        upload = _uploaded(self.day_upload)
+        shown = Path(upload[0]).name if upload is not None else self.day_file.value.strip()
         try:
             with tempfile.TemporaryDirectory() as folder:
-                upload = _uploaded(self.day_upload)
+                source = Path(self.day_file.value.strip())
                 if upload is not None:
                     source = Path(folder) / "appointments.csv"
                     source.write_bytes(upload[1])
-                else:
-                    source = Path(self.day_file.value.strip())
-                result = make_day_sheets(
-                    source,
-                    self.day_out.value.strip() or str(default_sheets_dir() / "day"),
-                    paper=self.paper.value,
-                    intake_dir=self.day_intakes.value.strip() or None,
-                    clinic=self.clinic.value.strip() or None,
-                    practitioner=self.practitioner.value.strip() or None,
-                )
-        except ProtocolToolsError as error:
-            self.day_status.value = _message("Error", str(error))
+                try:
+                    result = self._make_day_from(source)
+                except ProtocolToolsError as error:
+                    # The uploaded copy's temporary path means nothing to the user.
+                    self.day_status.value = _message(
+                        "Error", _for_people(error).replace(str(source), shown)
+                    )
+                    return None
+        except OSError as error:  # the temporary copy of the upload
+            self.day_status.value = _message("Error", f"cannot read the upload: {error.strerror}")
             return None
-        lines = [f"{len(result.sheets)} sheet(s) written to {self.day_out.value}"]
-        lines += [f"wrote {path.name}" for path in result.sheets + result.combined]
-        text = _message("Done", "\n".join(lines))
-        if result.problems:
-            text += _message("Error", "\n".join(str(problem) for problem in result.problems))
-        self.day_status.value = text
+        self.day_status.value = _day_report(result, self.day_out.value)
         return result
+
+    def _make_day_from(self, source: Path) -> DayResult:
+        # Whoever wrote the file, it may name only files of the chosen folders: the
+        # app runs on a server, and a path in a CSV must not reach its other files.
+        return make_day_sheets(
+            source,
+            self.day_out.value.strip() or str(default_sheets_dir() / "day"),
+            paper=self.paper.value,
+            library=self.library.folder,
+            intake_dir=self.day_intakes.value.strip() or data_dir(),
+            clinic=self.clinic.value.strip() or None,
+            practitioner=self.practitioner.value.strip() or None,
+            confine_paths=True,
+        )
+
+
+def _file_stem(sheet: dict[str, Any]) -> str:
+    """CLIENT_PROTOCOL_DATE_HHMM: the client code (never a name) and when it was made."""
+    header = sheet["header"]
+    client = _safe_name(header["client"]) if header["client"] else "no-client-code"
+    made = dt.datetime.now().strftime("%H%M")
+    return f"{client}_{_safe_name(header['protocol']['id'])}_{header['date']}_{made}"
+
+
+def _day_report(result: DayResult, folder: str) -> str:
+    lines = [f"{len(result.sheets)} sheet(s) written to {folder}"]
+    lines += [f"wrote {path.name}" for path in result.sheets + result.combined]
+    text = _message("Done", "\n".join(lines))
+    if result.kept:
+        text += _message(
+            "Note",
+            f"{len(result.kept)} file(s) of the same names from an earlier run were kept as "
+            "they were; the new ones end in -2, -3…",
+        )
+    if result.problems:
+        text += _message("Error", "\n".join(str(problem) for problem in result.problems))
+    return text
 
 
 def default_sheets_dir() -> Path:

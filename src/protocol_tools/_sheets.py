@@ -3,14 +3,20 @@
     >>> from protocol_tools import load_protocol, session_sheet, write_sheet_pdf
     >>> protocol = load_protocol("protocols/signature-lift-15.yaml")      # doctest: +SKIP
     >>> sheet = session_sheet(protocol, client="C-0042", date="2026-03-02")  # doctest: +SKIP
-    >>> write_sheet_pdf("C-0042.pdf", [sheet], paper="letter")           # doctest: +SKIP
+    >>> write_sheet_pdf("C-0042.pdf", [sheet], paper="letter")  # never replaces  # doctest: +SKIP
     >>> pages = sheet_png_pages([sheet], ppi=60)    # the notebook's preview  # doctest: +SKIP
     >>> make_day_sheets("appointments.csv", "out/")  # one PDF a row + the day  # doctest: +SKIP
 
 From a terminal::
 
     $ protocol-tools sheet signature-lift-15 --intake client.yaml -o C-0042.pdf
+    $ protocol-tools sheet my-draft --client C-0042 --draft -o draft.pdf   # marked DRAFT
     $ protocol-tools sheets data/sample_appointments.csv -o sheets/
+
+A sheet is for a client, so a draft protocol or one with errors (the one rule of
+``_readiness``, as for the guided session) is refused unless a draft is asked
+for on purpose; a draft sheet says DRAFT on every page. Files are never replaced
+unless asked (``replace=True``, ``--force``).
 
 Why Typst rather than WeasyPrint: the ``typst`` wheel from PyPI is self-contained
 (no Pango, Cairo or GTK runtime to install, so it works the same on Linux, macOS
@@ -35,18 +41,28 @@ import csv
 import datetime as dt
 import io
 import json
+import os
 import re
+import stat
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
-from ._atomic import atomic_write_bytes
+from ._atomic import atomic_write_bytes, create_new_bytes, write_new_file
 from ._data import data_dir, load_data_file, reference
-from ._errors import AppointmentsError, ExportError, ProtocolToolsError, ReferenceDataError
+from ._errors import (
+    AppointmentsError,
+    ExportError,
+    IntakeError,
+    LibraryError,
+    ProtocolFileError,
+    ProtocolToolsError,
+    ReferenceDataError,
+)
 from ._glyphs import font_coverage
-from ._text import add_days, as_date, minutes, number
+from ._text import add_days, as_date, minutes, number, without_bidi_controls
 
 if TYPE_CHECKING:
     import argparse
@@ -54,8 +70,11 @@ if TYPE_CHECKING:
     from ._model import Protocol
 
 __all__ = [
+    "DRAFT_MARK",
     "PAPERS",
+    "SHEET_USE",
     "DayResult",
+    "ExistingSheetsError",
     "RowProblem",
     "make_day_sheets",
     "register",
@@ -71,6 +90,11 @@ TEMPLATE = Path(__file__).parent / "templates" / "session_sheet.typ"
 
 # The user's words for the paper, and typst's.
 PAPERS = {"a4": "a4", "letter": "us-letter"}
+
+# How a sheet uses a protocol, in the readiness rule's words ("cannot be …").
+SHEET_USE = "printed on a session sheet"
+# Printed at the top of every page of a sheet made from a draft on purpose.
+DRAFT_MARK = "DRAFT – not for use with a client"
 
 # Engineering limits, not facts: a name longer than this is cut (with "…") so it
 # cannot push the header off the page; an appointments file beyond these is a
@@ -157,8 +181,9 @@ def _breakable(text: str) -> str:
 
 
 def clean_text(value: object, limit: int = MAX_FIELD_CHARS) -> str:
-    """A user string made safe for paper: printable glyphs, bounded, wrappable."""
-    text = " ".join(str(value).split()) if value is not None else ""
+    """A user string made safe for paper: printable glyphs, bounded, wrappable, and
+    without bidirectional controls (a pasted override would print it reversed)."""
+    text = " ".join(without_bidi_controls(str(value)).split()) if value is not None else ""
     return _breakable(font_coverage().printable(_cut(text, limit)))
 
 
@@ -318,6 +343,7 @@ def session_sheet(
     client_name: str | None = None,
     clinic: str | None = None,
     practitioner: str | None = None,
+    draft: bool = False,
 ) -> dict[str, Any]:
     """The data of one session sheet, ready for :func:`render_sheets` (plain JSON).
 
@@ -325,20 +351,24 @@ def session_sheet(
     without one the sheet prints the screening questions as tick boxes. ``date`` and
     ``client`` default to the screening's, then to today and a blank line. The
     client's name appears only when ``client_name`` is given.
+
+    A draft protocol, or one with errors, raises :class:`ProtocolFileError` (the
+    guided session's rule) unless ``draft=True``: the sheet is then marked DRAFT on
+    every page, as it is whenever ``draft=True``.
     """
     from ._facemap import face_map_svg
+    from ._readiness import readiness_problem, screening_day_problem
 
+    problem = readiness_problem(protocol, use=SHEET_USE)
+    if problem is not None and not draft:
+        raise problem
     defaults = sheet_defaults()
     result = _screening_dict(screening)
     screened_on = _date((result or {}).get("date"), "screening date")
     day = _date(date, "date") or screened_on or dt.date.today()
-    if screened_on is not None and day != screened_on:
-        # The screening's waits are counted from its own date: on another day the
-        # outcome can be different (a retinoid a week ago is a postpone today).
-        raise ExportError(
-            f"the intake was answered for {screened_on} but the sheet is for {day}: "
-            "screen the client again for that day"
-        )
+    wrong_day = screened_on and screening_day_problem(screened_on, day, "the sheet")
+    if wrong_day:
+        raise ExportError(wrong_day)
     code = _client_code(client, result)
     care = _mapping("session_care.yaml")
     rows, numbered, described = _steps(protocol)
@@ -376,10 +406,13 @@ def session_sheet(
             "session_time": f"{minutes(protocol.total_seconds)} min",
             "steps_count": len(protocol.steps),
         },
+        "draft": draft,
         "footer": {
             "client": code_text or "client: ____",
             "protocol": protocol_line,
             "date": day.isoformat(),
+            # Read by the page header and background: on every page of the sheet.
+            "draft_mark": DRAFT_MARK if draft else "",
         },
         "screening": _screening_block(result),
         "prep": [clean_text(item.get("text", "")) for item in care.get("prep_checklist") or []],
@@ -453,6 +486,8 @@ def _document(sheets: Sequence[Mapping[str, Any]], paper: str | None) -> str:
     title = "Session sheet " + first["client"] + " " + first["date"]
     if len(sheets) > 1:
         title = f"Session sheets, {len(sheets)} clients, {first['date']}"
+    if any(sheet.get("draft") for sheet in sheets):
+        title = f"{DRAFT_MARK}: {title}"
     return json.dumps(
         {
             "paper": PAPERS[paper],
@@ -502,18 +537,45 @@ def sheet_png_pages(
 
 
 def write_sheet_pdf(
-    path: str | Path, sheets: Sequence[Mapping[str, Any]], *, paper: str | None = None
+    path: str | Path,
+    sheets: Sequence[Mapping[str, Any]],
+    *,
+    paper: str | None = None,
+    replace: bool = False,
 ) -> Path:
-    """Render and write atomically: a failure never leaves half a PDF at ``path``."""
+    """Render and write atomically: a failure never leaves half a PDF at ``path``.
+
+    An existing file at ``path`` is an :class:`ExportError` (it may be another
+    client's sheet) unless ``replace=True``.
+    """
     pdf = sheet_to_pdf(sheets, paper=paper)
-    atomic_write_bytes(path, pdf)
-    return Path(path)
+    return _save(Path(path), pdf, replace=replace)
+
+
+def _save(path: Path, pdf: bytes, *, replace: bool) -> Path:
+    if replace:
+        atomic_write_bytes(path, pdf)
+        return path
+    try:
+        create_new_bytes(path, pdf)
+    except FileExistsError:
+        raise ExportError(f"{path} already exists; it was left as it is") from None
+    return path
 
 
 # -- a day's appointments ------------------------------------------------------------
 
 REQUIRED_COLUMNS = ("date", "time", "client", "protocol")
 OPTIONAL_COLUMNS = ("intake",)
+# What make_day_sheets does with a file name already taken in the output folder.
+IF_EXISTS = ("new-name", "refuse", "replace")
+# A cell of the appointments file quoted back in a message is cut to this.
+SHOWN_CELL_CHARS = 80
+
+# Opened without waiting and looked at before reading: a pipe or a device named by
+# mistake is refused at once instead of hanging the whole day.
+_NONBLOCK = getattr(os, "O_NONBLOCK", 0)  # POSIX only; Windows has no such pipes
+_OPEN_FLAGS = os.O_RDONLY | _NONBLOCK | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_BINARY", 0)
 
 
 @dataclass(frozen=True)
@@ -529,11 +591,29 @@ class RowProblem:
 
 @dataclass
 class DayResult:
-    """What :func:`make_day_sheets` wrote, and the rows it could not use."""
+    """What :func:`make_day_sheets` wrote, and the rows it could not use.
+
+    ``kept``: files of the same names that were already in the folder (an earlier
+    run of the day), left as they were while the new ones got new names.
+    """
 
     sheets: list[Path] = field(default_factory=list)
     combined: list[Path] = field(default_factory=list)
     problems: list[RowProblem] = field(default_factory=list)
+    kept: list[Path] = field(default_factory=list)
+
+
+class ExistingSheetsError(ExportError):
+    """The output folder already holds files a day's run would write; none was written."""
+
+    def __init__(self, folder: Path, paths: Sequence[Path]) -> None:
+        names = ", ".join(path.name for path in paths[:5]) + (", …" if len(paths) > 5 else "")
+        super().__init__(
+            f"{folder} already holds {len(paths)} of the files this day would write "
+            f"({names}); nothing was written"
+        )
+        self.folder = folder
+        self.paths = list(paths)
 
 
 @dataclass(frozen=True)
@@ -543,32 +623,62 @@ class _Appointment:
     time: dt.time
     client: str
     protocol: str
-    intake: Path | None
+    intake: str  # as written in the file; "" when there is none
+
+    @property
+    def stem(self) -> str:
+        return (
+            f"{self.date.isoformat()}_{self.time:%H%M}_"
+            f"{_safe_name(self.client)}_{_safe_name(self.protocol)}"
+        )
 
 
-def _read_appointments(path: Path, intake_dir: Path) -> tuple[list[_Appointment], list[RowProblem]]:
+@dataclass(frozen=True)
+class _Folders:
+    """Where a row's protocol and intake are looked for, and whether they must stay there."""
+
+    library: Path
+    intakes: Path
+    confined: bool
+
+
+def _read_appointments(path: Path) -> tuple[list[_Appointment], list[RowProblem]]:
     try:
-        size = path.stat().st_size
-        if size > MAX_APPOINTMENT_BYTES:
-            raise AppointmentsError(
-                f"{path}: {size} bytes is too large for a day's appointments "
-                f"(limit {MAX_APPOINTMENT_BYTES})"
-            )
-        text = path.read_bytes().decode("utf-8-sig")
+        text = _appointment_bytes(path).decode("utf-8-sig")
     except OSError as error:
         raise AppointmentsError(f"{path}: cannot read it ({error.strerror})") from None
     except UnicodeDecodeError:
         raise AppointmentsError(f"{path}: not UTF-8 text; save the CSV as UTF-8") from None
     limit = csv.field_size_limit(MAX_APPOINTMENT_CELL_CHARS)  # process-wide: put back below
     try:
-        return _read_rows(path, text, intake_dir)
+        return _read_rows(path, text)
     finally:
         csv.field_size_limit(limit)
 
 
-def _read_rows(
-    path: Path, text: str, intake_dir: Path
-) -> tuple[list[_Appointment], list[RowProblem]]:
+def _appointment_bytes(path: Path) -> bytes:
+    descriptor = os.open(path, _OPEN_FLAGS)
+    with os.fdopen(descriptor, "rb") as stream:
+        status = os.fstat(descriptor)
+        if not stat.S_ISREG(status.st_mode):
+            raise AppointmentsError(
+                f"{path}: not a file saved on disk (a folder, a pipe or a device); "
+                "give the appointments CSV file"
+            )
+        if status.st_size > MAX_APPOINTMENT_BYTES:
+            raise AppointmentsError(
+                f"{path}: {status.st_size} bytes is too large for a day's appointments "
+                f"(limit {MAX_APPOINTMENT_BYTES})"
+            )
+        if _NONBLOCK:
+            os.set_blocking(descriptor, True)
+        raw = stream.read(MAX_APPOINTMENT_BYTES + 1)
+    if len(raw) > MAX_APPOINTMENT_BYTES:  # grew while it was being read
+        raise AppointmentsError(f"{path}: larger than {MAX_APPOINTMENT_BYTES} bytes")
+    return raw
+
+
+def _read_rows(path: Path, text: str) -> tuple[list[_Appointment], list[RowProblem]]:
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         header = next(reader, None)
@@ -612,13 +722,13 @@ def _read_rows(
             name: (values[i].strip() if i < len(values) else "") for i, name in enumerate(columns)
         }
         try:
-            appointments.append(_appointment(row_number, cells, intake_dir))
+            appointments.append(_appointment(row_number, cells))
         except ProtocolToolsError as error:
             problems.append(RowProblem(row_number, _one_line(error)))
     return appointments, problems
 
 
-def _appointment(row: int, cells: dict[str, str], folder: Path) -> _Appointment:
+def _appointment(row: int, cells: dict[str, str]) -> _Appointment:
     from ._screening import check_client_code
 
     for name in REQUIRED_COLUMNS:
@@ -631,14 +741,13 @@ def _appointment(row: int, cells: dict[str, str], folder: Path) -> _Appointment:
     if not match or int(match[1]) > 23 or int(match[2]) > 59:
         raise ExportError(f"time {cells['time'][:40]!r} is not a time like 09:30")
     client = check_client_code(cells["client"], ExportError, "client")
-    intake = cells.get("intake") or ""
     return _Appointment(
         row=row,
         date=day,
         time=dt.time(int(match[1]), int(match[2])),
         client=client,
         protocol=cells["protocol"],
-        intake=(folder / intake) if intake else None,
+        intake=cells.get("intake") or "",
     )
 
 
@@ -646,35 +755,178 @@ def _safe_name(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9-]+", "-", text).strip("-")[:40] or "client"
 
 
+def _shown(cell: str) -> str:
+    return repr(_cut(cell, SHOWN_CELL_CHARS))
+
+
+# -- the files a row names ----------------------------------------------------------------
+#
+# A row's problem quotes the row, never the file it names: the file's keys and values
+# (a protocol's fields, an intake's answers, or a file that is neither) stay out of
+# the message, since whoever wrote the appointments may not be allowed to read it.
+
+
+def _regular_file(path: Path, what: str, name: str) -> Path:
+    """``path`` if it is a file saved on disk; a pipe would hang the reader."""
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        raise ExportError(f"{what} {_shown(name)} not found") from None
+    except OSError as error:
+        raise ExportError(f"{what} {_shown(name)}: cannot read it ({error.strerror})") from None
+    if not stat.S_ISREG(mode):
+        raise ExportError(
+            f"{what} {_shown(name)} is not a file saved on disk (a folder, a pipe or a device)"
+        )
+    return path
+
+
+def _inside(folder: Path, name: str, what: str, where: str) -> Path:
+    """``folder/name``, refused unless it stays inside ``folder`` once links are followed."""
+    relative = Path(name)
+    if relative.anchor:
+        raise ExportError(f"{what} {_shown(name)}: name a file inside the {where}, not a full path")
+    if ".." in relative.parts:
+        raise ExportError(f"{what} {_shown(name)}: '..' may not lead out of the {where}")
+    try:
+        real = (folder / relative).resolve(strict=True)
+        home = folder.resolve(strict=True)
+    except FileNotFoundError:
+        raise ExportError(f"{what} {_shown(name)} not found in the {where}") from None
+    except (OSError, RuntimeError):  # a loop of links
+        raise ExportError(f"{what} {_shown(name)}: cannot be followed to a file") from None
+    if not real.is_relative_to(home):
+        raise ExportError(
+            f"{what} {_shown(name)} leads out of the {where}; only files inside it can be used"
+        )
+    return _regular_file(real, what, name)
+
+
+def _is_file_name(reference: str) -> bool:
+    """Whether a protocol reference names a file rather than a library id (the way
+    ``resolve_protocol`` tells them apart)."""
+    from ._loading import PROTOCOL_SUFFIXES
+
+    return Path(reference).suffix in PROTOCOL_SUFFIXES or os.path.lexists(reference)
+
+
+def _library_file(reference: str, library: Path) -> Path:
+    """The protocol file a confined row names: an id, or a file inside the library."""
+    from ._loading import PROTOCOL_SUFFIXES, _unknown_id_message, protocol_files
+    from ._model import SLUG_PATTERN
+
+    name = reference
+    if Path(reference).suffix not in PROTOCOL_SUFFIXES:
+        name = f"{reference}.yaml"
+        if not re.fullmatch(SLUG_PATTERN, reference) or not os.path.lexists(library / name):
+            known = {path.stem: path for path in protocol_files([library])}
+            raise LibraryError(_unknown_id_message(reference, known, library))
+    return _inside(library, name, "protocol file", "protocol library folder")
+
+
+def _row_protocol(reference: str, folders: _Folders) -> Protocol:
+    from ._loading import load_protocol, resolve_protocol
+
+    if folders.confined:
+        path: Path | None = _library_file(reference, folders.library)
+    elif _is_file_name(reference):
+        path = _regular_file(Path(reference), "protocol file", reference)
+    else:
+        path = None  # an id: the library's file of that name
+    try:
+        if path is None:
+            return resolve_protocol(reference, folders.library)
+        return load_protocol(path)
+    except ProtocolFileError as error:
+        source = path if path is not None else folders.library / f"{reference}.yaml"
+        raise ExportError(
+            _unusable("protocol", reference, source, error, len(error.findings), "validate")
+        ) from None
+
+
+def _row_screening(appointment: _Appointment, folders: _Folders) -> Any:
+    from ._screening import screen
+
+    name = appointment.intake
+    if folders.confined:
+        path = _inside(folders.intakes, name, "intake file", "intake folder")
+    else:
+        path = _regular_file(folders.intakes / name, "intake file", name)
+    try:
+        screening = screen(path)
+    except IntakeError as error:
+        raise ExportError(
+            _unusable("intake file", name, path, error, len(error.problems), "screen")
+        ) from None
+    if screening.client != appointment.client:
+        raise ExportError(
+            f"the intake {Path(name).name} is for client {screening.client}, "
+            f"not {appointment.client}"
+        )
+    return screening
+
+
+def _unusable(what: str, name: str, path: Path, error: Exception, count: int, check: str) -> str:
+    # The headline says what kind of problem it is in the program's own words (after
+    # the file's path); the problems themselves quote the file and are left out.
+    headline = str(error.args[0]) if error.args else ""
+    prefix = f"{path}: "
+    reason = headline[len(prefix) :] if headline.startswith(prefix) else ""
+    problems = f"{count} problem{'s' if count != 1 else ''}; " if count else ""
+    return (
+        f"{what} {_shown(name)} cannot be used"
+        + (f": {reason}" if reason else "")
+        + f" ({problems}{check} it on its own to see what is wrong)"
+    )
+
+
+def _not_ready(error: ProtocolFileError, protocol: Protocol, reference: str) -> str:
+    """The readiness rule's refusal, naming the row's reference instead of the file."""
+    headline = str(error.args[0])
+    rest = headline[len(protocol.id) :] if headline.startswith(protocol.id) else f": {headline}"
+    hint = " (validate it on its own to see them)" if error.findings else ""
+    return f"protocol {_shown(reference)}{rest}{hint}"
+
+
 def _appointment_sheet(
     appointment: _Appointment,
-    library: str | Path | None,
+    folders: _Folders,
     clinic: str | None,
     practitioner: str | None,
 ) -> dict[str, Any]:
-    from ._loading import resolve_protocol
+    protocol = _row_protocol(appointment.protocol, folders)
+    screening = _row_screening(appointment, folders) if appointment.intake else None
+    try:
+        return session_sheet(
+            protocol,
+            screening=screening,
+            date=appointment.date,
+            client=appointment.client,
+            clinic=clinic,
+            practitioner=practitioner,
+        )
+    except ProtocolFileError as error:  # the readiness rule: no draft on a client's day
+        raise ExportError(_not_ready(error, protocol, appointment.protocol)) from None
 
-    protocol = resolve_protocol(appointment.protocol, library)
-    screening = None
-    if appointment.intake is not None:
-        if not appointment.intake.is_file():
-            raise ExportError(f"intake file {appointment.intake} not found")
-        from ._screening import screen
 
-        screening = screen(appointment.intake)
-        if screening.client != appointment.client:
-            raise ExportError(
-                f"the intake {appointment.intake.name} is for client {screening.client}, "
-                f"not {appointment.client}"
-            )
-    return session_sheet(
-        protocol,
-        screening=screening,
-        date=appointment.date,
-        client=appointment.client,
-        clinic=clinic,
-        practitioner=practitioner,
-    )
+def _planned_names(appointments: Sequence[_Appointment]) -> dict[int, str]:
+    """Each row's file name (without .pdf), two rows never sharing one."""
+    names: dict[int, str] = {}
+    used: set[str] = set()
+    for appointment in appointments:
+        name, count = appointment.stem, 1
+        while name in used:
+            count += 1
+            name = f"{appointment.stem}-{count}"
+        used.add(name)
+        names[appointment.row] = name
+    return names
+
+
+def _write_day_file(folder: Path, stem: str, pdf: bytes, if_exists: str) -> Path:
+    if if_exists == "new-name":
+        return write_new_file(folder, stem, ".pdf", pdf)
+    return _save(folder / f"{stem}.pdf", pdf, replace=if_exists == "replace")
 
 
 def make_day_sheets(
@@ -686,45 +938,66 @@ def make_day_sheets(
     clinic: str | None = None,
     practitioner: str | None = None,
     intake_dir: str | Path | None = None,
+    if_exists: Literal["new-name", "refuse", "replace"] = "new-name",
+    confine_paths: bool = False,
 ) -> DayResult:
     """One PDF per appointment plus one combined PDF per day, in time order.
 
-    A bad row (unknown protocol, missing intake, a date that is not a date) is
-    reported by its row number in the file (the header is row 1) and the other
-    rows are still produced. Raises AppointmentsError only when the file as a
-    whole cannot be used. Intake paths are relative to ``intake_dir`` (default:
-    the appointments file's folder).
+    A bad row (unknown protocol, a draft or a protocol with errors, missing intake, a
+    date that is not a date) is reported by its row number in the file (the header
+    is row 1) and the other rows are still produced. Raises AppointmentsError only
+    when the file as a whole cannot be used. Intake paths are relative to
+    ``intake_dir`` (default: the appointments file's folder). A problem in a file a
+    row names is reported without quoting that file.
+
+    ``if_exists``, for a name already taken in ``out_dir`` (an earlier run of the
+    day): ``"new-name"`` keeps that file and saves the new one as ``NAME-2.pdf``
+    (``-3``…); ``"refuse"`` raises :class:`ExistingSheetsError` before writing
+    anything; ``"replace"`` replaces it.
+
+    ``confine_paths=True`` is for an appointments file someone else wrote (an
+    upload): a protocol is then an id or a file inside the library folder, an intake
+    a file inside the intake folder: no full paths, no ``..``, no link leading out.
     """
+    if if_exists not in IF_EXISTS:
+        raise ValueError(f"if_exists must be one of {IF_EXISTS}, not {if_exists!r}")
+    from ._loading import default_library_dir
+
     path = Path(appointments)
     out = Path(out_dir)
-    rows, problems = _read_appointments(path, Path(intake_dir) if intake_dir else path.parent)
-    result = DayResult(problems=list(problems))
+    folders = _Folders(
+        library=Path(library) if library is not None else default_library_dir(),
+        intakes=Path(intake_dir) if intake_dir else path.parent,
+        confined=confine_paths,
+    )
+    rows, problems = _read_appointments(path)
+    ordered = sorted(rows, key=lambda a: (a.date, a.time, a.row))
+    names = _planned_names(ordered)
+    day_names = {day: f"{day.isoformat()}_all-sheets" for day in {a.date for a in ordered}}
+    taken = [
+        out / f"{name}.pdf"
+        for name in [*names.values(), *sorted(day_names.values())]
+        if os.path.lexists(out / f"{name}.pdf")
+    ]
+    if taken and if_exists == "refuse":
+        raise ExistingSheetsError(out, taken)
+    result = DayResult(problems=list(problems), kept=taken if if_exists == "new-name" else [])
     made: list[tuple[_Appointment, dict[str, Any]]] = []
-    used_names: set[str] = set()
-    for appointment in sorted(rows, key=lambda a: (a.date, a.time, a.row)):
+    for appointment in ordered:
+        # New names start from the row's own name: "-2" then means "made again".
+        stem = appointment.stem if if_exists == "new-name" else names[appointment.row]
         try:
-            sheet = _appointment_sheet(appointment, library, clinic, practitioner)
-            stem = (
-                f"{appointment.date.isoformat()}_{appointment.time:%H%M}_"
-                f"{_safe_name(appointment.client)}_{_safe_name(appointment.protocol)}"
-            )
-            name, count = stem, 1
-            while name in used_names:
-                count += 1
-                name = f"{stem}-{count}"
-            target = out / f"{name}.pdf"
-            write_sheet_pdf(target, [sheet], paper=paper)
+            sheet = _appointment_sheet(appointment, folders, clinic, practitioner)
+            target = _write_day_file(out, stem, sheet_to_pdf([sheet], paper=paper), if_exists)
         except ProtocolToolsError as error:
             result.problems.append(RowProblem(appointment.row, _one_line(error)))
             continue
-        used_names.add(name)
         result.sheets.append(target)
         made.append((appointment, sheet))
     for day in sorted({appointment.date for appointment, _ in made}):
         sheets = [sheet for appointment, sheet in made if appointment.date == day]
-        target = out / f"{day.isoformat()}_all-sheets.pdf"
-        write_sheet_pdf(target, sheets, paper=paper)
-        result.combined.append(target)
+        pdf = sheet_to_pdf(sheets, paper=paper)
+        result.combined.append(_write_day_file(out, day_names[day], pdf, if_exists))
     result.problems.sort(key=lambda problem: problem.row)
     return result
 
@@ -746,39 +1019,74 @@ def _iso_date(text: str) -> dt.date:
 
 
 def _cmd_sheet(args: argparse.Namespace) -> int:
+    import sys
+
     from ._loading import resolve_protocol
 
+    output = Path(args.output)
+    if os.path.lexists(output) and not args.force:
+        print(
+            f"error: {output} already exists; choose another name, or add --force to replace it",
+            file=sys.stderr,
+        )
+        return 1
+    _check_named_files(args)
     protocol = resolve_protocol(args.protocol, args.library)
     screening = None
     if args.intake:
         from ._screening import screen
 
         screening = screen(args.intake)
-    sheet = session_sheet(
-        protocol,
-        screening=screening,
-        date=args.date,
-        client=args.client,
-        client_name=args.client_name,
-        clinic=args.clinic,
-        practitioner=args.practitioner,
-    )
-    path = write_sheet_pdf(args.output, [sheet], paper=args.paper)
-    print(f"wrote {path}")
+    try:
+        sheet = session_sheet(
+            protocol,
+            screening=screening,
+            date=args.date,
+            client=args.client,
+            client_name=args.client_name,
+            clinic=args.clinic,
+            practitioner=args.practitioner,
+            draft=args.draft,
+        )
+    except ProtocolFileError as error:  # the readiness rule
+        print(
+            f"error: {error}\nTo print it anyway, marked DRAFT on every page and not for "
+            "use with a client, add --draft.",
+            file=sys.stderr,
+        )
+        return 1
+    path = write_sheet_pdf(output, [sheet], paper=args.paper, replace=args.force)
+    print(f"wrote {path}" + (f" ({DRAFT_MARK})" if args.draft else ""))
     return 0
+
+
+def _check_named_files(args: argparse.Namespace) -> None:
+    # Looked at before reading: a pipe given by mistake is refused, not waited on.
+    if _is_file_name(args.protocol):
+        _regular_file(Path(args.protocol), "protocol file", args.protocol)
+    if args.intake:
+        _regular_file(Path(args.intake), "intake file", args.intake)
 
 
 def _cmd_sheets(args: argparse.Namespace) -> int:
     import sys
 
-    result = make_day_sheets(
-        args.appointments,
-        args.output,
-        paper=args.paper,
-        library=args.library,
-        clinic=args.clinic,
-        practitioner=args.practitioner,
-    )
+    try:
+        result = make_day_sheets(
+            args.appointments,
+            args.output,
+            paper=args.paper,
+            library=args.library,
+            clinic=args.clinic,
+            practitioner=args.practitioner,
+            if_exists="replace" if args.force else "refuse",
+        )
+    except ExistingSheetsError as error:
+        print(
+            f"error: {error}; choose another folder, or add --force to replace them",
+            file=sys.stderr,
+        )
+        return 1
     for path in result.sheets + result.combined:
         print(f"wrote {path}")
     for problem in result.problems:
@@ -813,8 +1121,17 @@ def register(commands: argparse._SubParsersAction) -> None:
     sheet.add_argument(
         "--client-name", metavar="NAME", help="print the client's name too (off unless given)"
     )
+    sheet.add_argument(
+        "--draft",
+        action="store_true",
+        help="print a draft, or a protocol with errors, on purpose: every page says "
+        f"'{DRAFT_MARK}' (without it such a protocol is refused)",
+    )
     _shared_options(sheet)
     sheet.add_argument("-o", "--output", required=True, metavar="OUT.pdf", help="the PDF to write")
+    sheet.add_argument(
+        "--force", action="store_true", help="replace OUT.pdf if it exists (refused otherwise)"
+    )
     sheet.set_defaults(handler=_cmd_sheet)
 
     sheets = commands.add_parser(
@@ -828,6 +1145,12 @@ def register(commands: argparse._SubParsersAction) -> None:
     _shared_options(sheets)
     sheets.add_argument(
         "-o", "--output", required=True, metavar="DIR", help="the folder for the PDFs"
+    )
+    sheets.add_argument(
+        "--force",
+        action="store_true",
+        help="replace PDFs of the same names in DIR, e.g. from an earlier run of the day "
+        "(refused otherwise, before anything is written)",
     )
     sheets.set_defaults(handler=_cmd_sheets)
 

@@ -8,6 +8,8 @@ True
 ('1:35', '250', '0.5 Hz')
 >>> add_days(dt.date(2026, 11, 23), 42, "next visit")
 datetime.date(2027, 1, 4)
+>>> without_bidi_controls("jaw\u202eenil")
+'jawenil'
 """
 
 from __future__ import annotations
@@ -17,9 +19,17 @@ import math
 import re
 from typing import Any
 
-__all__ = ["add_days", "as_date", "minutes", "number"]
+__all__ = ["add_days", "as_date", "minutes", "number", "without_bidi_controls"]
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+# Characters that reorder the text around them (embeddings, overrides, isolates and
+# marks): typed or pasted into a direction or a name, they make it print reversed.
+BIDI_CONTROLS = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def without_bidi_controls(text: str) -> str:
+    """``text`` with every bidirectional control character removed, so it prints as typed."""
+    return BIDI_CONTROLS.sub("", text)
 
 
 def as_date(value: Any) -> dt.date | None:

@@ -21,7 +21,9 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import os
 import uuid
+from collections.abc import Mapping
 from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -29,13 +31,14 @@ from typing import TYPE_CHECKING, Any
 import anywidget
 import traitlets
 
-from ._atomic import atomic_write_text
+from ._atomic import write_new_file
 from ._data import inside_repository, private_dir, reference
-from ._errors import ExportError, ProtocolFileError, SessionError
+from ._errors import ExportError, SessionError
 from ._facemap import zone_geometry
 from ._model import Protocol
+from ._readiness import check_runnable
 from ._screening import check_client_code
-from ._validation import validate
+from ._spreadsheet import frame_csv_text
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -56,6 +59,13 @@ SESSIONS_ENV = "PROTOCOL_TOOLS_SESSIONS"
 MAX_SPEED = 120.0
 _TEXT_LIMIT = 300
 _CLOCK_ID_LIMIT = 64
+# A front end numbers its events 1, 2, 3…; past JavaScript's largest exact whole
+# number (Number.MAX_SAFE_INTEGER) a count is no longer a count.
+_LARGEST_SEQ = 2**53 - 1
+# The moments a log can hold: a browser clock before 1970 or past the last day a
+# date can name is broken, and such a value would break every later view of the log.
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+_LATEST_MS = (dt.datetime(9999, 12, 31, tzinfo=dt.UTC) - _EPOCH).total_seconds() * 1000
 
 # What the browser may report, and what Python itself adds to the log.
 BROWSER_EVENTS = frozenset(
@@ -88,43 +98,69 @@ LOG_COLUMNS = [
 ]
 
 
-def check_runnable(protocol: Protocol) -> None:
-    """Raise :class:`ProtocolFileError` unless ``protocol`` may be run in a session.
-
-    Drafts and protocols whose :func:`validate` finds errors are refused::
-
-        >>> check_runnable(load_protocol("protocols/my-draft.yaml"))  # doctest: +SKIP
-        ProtocolFileError: my-draft is a draft: ...
-    """
-    if protocol.status == "draft":
-        raise ProtocolFileError(
-            f"{protocol.id} is a draft and cannot be run in a session; fix it, then set "
-            "'status: ready' in its file"
-        )
-    errors = [finding for finding in validate(protocol) if finding.is_error]
-    if errors:
-        raise ProtocolFileError(
-            f"{protocol.id} has {len(errors)} error(s) and cannot be run in a session; "
-            "fix them first",
-            errors,
-        )
-
-
 def default_sessions_dir() -> Path:
     """Where session logs go: ``$PROTOCOL_TOOLS_SESSIONS`` or ``~/microcurrent-sessions``."""
     return private_dir(SESSIONS_ENV, "microcurrent-sessions")
 
 
 def _text(value: Any) -> str | None:
-    if value is None or value == "":
+    """Text for the log, cut to length; anything that is not text counts as missing."""
+    if not isinstance(value, str) or value == "":
         return None
-    return str(value)[:_TEXT_LIMIT]
+    return value[:_TEXT_LIMIT]
 
 
-def _finite(value: Any) -> float | None:
+def _number(value: Any) -> float | None:
+    """``value`` as a finite float, or None when it is not a real number."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         return None
-    return float(value) if math.isfinite(value) else None
+    try:
+        number = float(value)
+    except OverflowError:  # an int too large for a float
+        return None
+    return number if math.isfinite(number) else None
+
+
+def _whole(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _timestamp(value: Any) -> float | None:
+    """A browser clock reading (epoch ms) the log can hold, else None."""
+    ms = _number(value)
+    return ms if ms is not None and 0 <= ms < _LATEST_MS else None
+
+
+def _duration(value: Any) -> float | None:
+    """Seconds spent on a step, else None (no step lasts longer than the clock's range)."""
+    seconds = _number(value)
+    return seconds if seconds is not None and 0 <= seconds < _LATEST_MS / 1000 else None
+
+
+def _shown(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _turned_down(entry: dict[str, Any], current_uA: Any) -> float:
+    """``current_uA`` if it is a lower current than step ``entry`` runs at; else SessionError."""
+    step = entry["step"]
+    limit = reference().limits["microcurrent"]["max_current_uA"]
+    current = _number(current_uA)
+    if current is None or not 0 < current < limit:
+        raise SessionError(
+            f"current_uA for step {step} must be a number of µA, more than 0 and below "
+            f"{limit} µA, not {_shown(current_uA)}"
+        )
+    if entry["kind"] != "treatment":
+        raise SessionError(f"step {step} is a {entry['kind']} step: it has no current")
+    planned = entry.get("current_uA")
+    if planned is not None and current >= planned:
+        raise SessionError(
+            f"current_uA {current:g} µA is not turned down: step {step} is set to "
+            f"{planned:g} µA, so a lower current is needed (or record the zone as skipped)"
+        )
+    return current
 
 
 def _step_dicts(protocol: Protocol) -> list[dict[str, Any]]:
@@ -183,6 +219,10 @@ class SessionTimer(anywidget.AnyWidget):
         **kwargs: Any,
     ) -> None:
         check_runnable(protocol)
+        if _number(speed) is None:  # traitlets would raise its own error, naming no field
+            raise SessionError(
+                f"speed must be a number more than 0 and at most {MAX_SPEED:g}, not {_shown(speed)}"
+            )
         self.protocol = protocol
         self.client_code = (
             check_client_code(client_code, SessionError) if client_code is not None else None
@@ -225,29 +265,37 @@ class SessionTimer(anywidget.AnyWidget):
         Each front end's clock has a random id (``clock_id``) and numbers its events
         from 1 (``seq``). The pair is the event's identity: the same pair twice is a
         message sent twice and is logged once, while a reloaded page (a new clock id,
-        counting from 1 again) is logged in full. Unknown events are ignored too.
+        counting from 1 again) is logged in full. Unknown events, and events without
+        a usable number or clock id, are ignored; a clock reading or duration out of
+        range is logged as missing.
         """
+        if not isinstance(event, Mapping):
+            return False
         name = event.get("event")
-        seq = event.get("seq")
+        seq = _whole(event.get("seq"))
         clock_id = event.get("clock_id")
-        if name not in BROWSER_EVENTS or not isinstance(seq, int) or isinstance(seq, bool):
+        if not isinstance(name, str) or name not in BROWSER_EVENTS:
+            return False
+        if seq is None or not 0 < seq <= _LARGEST_SEQ:
             return False
         if not isinstance(clock_id, str) or not 0 < len(clock_id) <= _CLOCK_ID_LIMIT:
             return False
         if (clock_id, seq) in self._seen:
             return False
         self._seen.add((clock_id, seq))
-        step_number = event.get("step")
-        entry = self._entry(step_number) if isinstance(step_number, int) else None
+        step_number = _whole(event.get("step"))
+        entry = self._entry(step_number) if step_number is not None else None
+        # A clock reading or duration out of range is logged as missing, so one bad
+        # message never makes the log, the summary or the saved file fail.
         self._append(
             entry,
             seq=seq,
             event=name,
-            browser_ms=_finite(event.get("at_ms")),
+            browser_ms=_timestamp(event.get("at_ms")),
             planned_s=(
                 entry["seconds"] if entry and name in {"step_ended", "step_skipped"} else None
             ),
-            actual_s=_finite(event.get("actual_s")),
+            actual_s=_duration(event.get("actual_s")),
             reason=_text(event.get("reason")),
             source="browser",
         )
@@ -255,13 +303,12 @@ class SessionTimer(anywidget.AnyWidget):
 
     def _adjust_from_browser(self, content: dict[str, Any]) -> None:
         try:
-            step = content.get("step")
             self.record_adjustment(
-                step if isinstance(step, int) else -1,
-                current_uA=_finite(content.get("current_uA")),
+                content.get("step"),
+                current_uA=content.get("current_uA"),
                 skipped=content.get("skipped") is True,
-                reason=str(content.get("reason") or ""),
-                browser_ms=_finite(content.get("at_ms")),
+                reason=content.get("reason") or "",
+                browser_ms=_timestamp(content.get("at_ms")),
             )
         except SessionError as error:
             self.notice = f"Not recorded: {error}"
@@ -272,6 +319,16 @@ class SessionTimer(anywidget.AnyWidget):
             return self.steps[step - 1]
         return None
 
+    def _step_entry(self, step: Any) -> dict[str, Any]:
+        """The timeline entry of step number ``step``, or SessionError naming it."""
+        number = _whole(step)
+        entry = self._entry(number) if number is not None else None
+        if entry is None:
+            raise SessionError(
+                f"step must be a step number from 1 to {len(self.steps)}, not {_shown(step)}"
+            )
+        return entry
+
     def _append(self, entry: dict[str, Any] | None, **row: Any) -> None:
         """Log one row; ``entry`` (a step of the timeline) fills step, kind, zone, side."""
         if entry is not None:
@@ -280,7 +337,7 @@ class SessionTimer(anywidget.AnyWidget):
             )
         ms = row.get("browser_ms")
         row["browser_time"] = (
-            dt.datetime.fromtimestamp(ms / 1000, dt.UTC).isoformat(timespec="milliseconds")
+            (_EPOCH + dt.timedelta(milliseconds=ms)).isoformat(timespec="milliseconds")
             if ms is not None
             else None
         )
@@ -290,8 +347,12 @@ class SessionTimer(anywidget.AnyWidget):
 
     def record(self, event: str, *, reason: str | None = None, step: int | None = None) -> None:
         """Add a note from Python to the log (the app records screening and overrides)."""
-        entry = self._entry(step) if step is not None else None
-        self._append(entry, event=event, reason=_text(reason), source="python")
+        if not isinstance(event, str) or not event.strip():
+            raise SessionError(f"event must be a word such as 'screening', not {_shown(event)}")
+        if reason is not None and not isinstance(reason, str):
+            raise SessionError(f"reason must be text, not {_shown(reason)}")
+        entry = self._step_entry(step) if step is not None else None
+        self._append(entry, event=event.strip(), reason=_text(reason), source="python")
 
     def record_adjustment(
         self,
@@ -312,44 +373,36 @@ class SessionTimer(anywidget.AnyWidget):
             >>> timer.record_adjustment(4, current_uA=200,  # doctest: +SKIP
             ...                         reason="client felt a zap")
         """
-        entry = self._entry(step)
-        if entry is None:
+        entry = self._step_entry(step)
+        step = entry["step"]
+        if not isinstance(reason, str) or not reason.strip():
             raise SessionError(
-                f"step must be a step number from 1 to {len(self.steps)}, not {step!r}"
+                "an adjustment needs a reason in words (for example 'client felt a zap'), "
+                f"not {_shown(reason)}"
             )
-        reason = (reason or "").strip()
-        if not reason:
-            raise SessionError("an adjustment needs a reason (for example 'client felt a zap')")
+        reason = reason.strip()
+        if not isinstance(skipped, bool):
+            raise SessionError(f"skipped must be True or False, not {_shown(skipped)}")
+        if browser_ms is not None and _timestamp(browser_ms) is None:
+            raise SessionError(
+                f"browser_ms must be a browser clock reading (ms), not {_shown(browser_ms)}"
+            )
         if current_uA is None and not skipped:
             raise SessionError("say what changed: a new current_uA, or skipped=True")
-        if current_uA is not None:
-            limit = reference().limits["microcurrent"]["max_current_uA"]
-            if not 0 < current_uA < limit:
-                raise SessionError(
-                    f"current_uA must be more than 0 and below {limit} µA, not {current_uA:g}"
-                )
-            if entry["kind"] != "treatment":
-                raise SessionError(f"step {step} is a {entry['kind']} step: it has no current")
-            planned = entry.get("current_uA")
-            if planned is not None and current_uA >= planned:
-                raise SessionError(
-                    f"current_uA {current_uA:g} µA is not turned down: step {step} is set to "
-                    f"{planned:g} µA, so a lower current is needed (or record the zone as "
-                    "skipped)"
-                )
+        current = None if current_uA is None else _turned_down(entry, current_uA)
         self._append(
             entry,
             event="adjustment",
             browser_ms=browser_ms,
-            current_uA=current_uA,
+            current_uA=current,
             reason=_text(("zone skipped: " if skipped else "") + reason),
             source="python",
         )
         self.adjustments = [
             *self.adjustments,
-            {"step": step, "current_uA": current_uA, "skipped": skipped, "reason": _text(reason)},
+            {"step": step, "current_uA": current, "skipped": skipped, "reason": _text(reason)},
         ]
-        change = f"current {current_uA:g} µA" if current_uA is not None else "zone skipped"
+        change = f"current {current:g} µA" if current is not None else "zone skipped"
         self.notice = f"Recorded for step {step}: {change} ({_text(reason)})"
 
     # -- the record ---------------------------------------------------------
@@ -421,17 +474,21 @@ class SessionTimer(anywidget.AnyWidget):
         return pd.DataFrame(rows).set_index("step")
 
     def save_log(self, folder: str | Path | None = None) -> Path:
-        """Write the log as CSV and return its path; never into the project folder.
+        """Write the log as CSV in a new file and return its path; never into the
+        project folder, and never over another file.
 
-        The file is named ``<client code>_<protocol id>_<date-time>.csv`` and each row
-        carries the client code and protocol, never a name. ``folder`` defaults to
-        :func:`default_sessions_dir`.
+        The file is named ``<client code>_<protocol id>_<date-time>.csv``, with ``-2``,
+        ``-3``… added when that name is taken (two saves in the same second), and
+        each row carries the client code and protocol, never a name. ``folder``
+        defaults to :func:`default_sessions_dir`.
         """
         if not self.client_code:
             raise ExportError("set the client code (timer.client_code = 'C-0142') before saving")
         # Checked again here: the attribute can be set directly, and a name must never
         # reach a file name or a row.
         code = check_client_code(self.client_code, ExportError)
+        if folder is not None and not isinstance(folder, str | os.PathLike):
+            raise ExportError(f"folder must be a folder's path, not {_shown(folder)}")
         folder = Path(folder).expanduser() if folder is not None else default_sessions_dir()
         if inside_repository(folder):
             raise ExportError(
@@ -439,20 +496,14 @@ class SessionTimer(anywidget.AnyWidget):
                 "save them elsewhere (the default is ~/microcurrent-sessions)"
             )
         frame = self.log
-        for column in ("event", "kind", "zone", "side", "reason", "source"):
-            frame[column] = frame[column].map(_spreadsheet_safe)
         frame.insert(0, "client_code", code)
         frame.insert(1, "protocol", f"{self.protocol.id}@{self.protocol.version}")
-        started = self.session_started_at or dt.datetime.now(dt.UTC).timestamp() * 1000
-        stamp = dt.datetime.fromtimestamp(started / 1000, dt.UTC).strftime("%Y%m%d-%H%M%S")
-        path = folder / f"{code}_{self.protocol.id}_{stamp}.csv"
-        atomic_write_text(path, frame.to_csv(index=False))
-        return path
+        text = frame_csv_text(frame)
+        stem = f"{code}_{self.protocol.id}_{self._started_stamp()}"
+        return write_new_file(folder, stem, ".csv", text.encode("utf-8"))
 
-
-def _spreadsheet_safe(value: Any) -> Any:
-    # A cell starting with = + - @ runs as a formula when the CSV is opened in a
-    # spreadsheet; a leading apostrophe keeps it text.
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return value
+    def _started_stamp(self) -> str:
+        """When the session started (now if it has not), for a file name, in UTC."""
+        started = _timestamp(self.session_started_at)  # written by the browser
+        moment = _EPOCH + dt.timedelta(milliseconds=started) if started else dt.datetime.now(dt.UTC)
+        return moment.strftime("%Y%m%d-%H%M%S")
