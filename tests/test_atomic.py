@@ -10,7 +10,7 @@ import pytest
 
 import workers
 from protocol_tools import ExportError
-from protocol_tools._atomic import (
+from protocol_tools.core.atomic import (
     atomic_write_bytes,
     atomic_write_text,
     create_new_bytes,

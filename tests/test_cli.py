@@ -15,8 +15,8 @@ import pytest
 from ruamel.yaml import YAML
 
 from protocol_tools import load_protocol, protocol_json_schema, validate
-from protocol_tools._cli import main
-from protocol_tools._text import minutes
+from protocol_tools.cli import main
+from protocol_tools.core.text import minutes
 from test_loading import template_text
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -365,7 +365,7 @@ def test_hostile_files_never_give_a_traceback(tmp_path: Path, content: bytes):
 
 def test_validate_keeps_pandas_and_plotly_out():
     code = (
-        "import sys; from protocol_tools._cli import main; "
+        "import sys; from protocol_tools.cli import main; "
         f"main(['validate', {str(ROOT / 'protocols')!r}]); "
         "heavy = [m for m in ('pandas', 'plotly', 'ipywidgets') if m in sys.modules]; "
         "print('HEAVY', heavy)"
@@ -379,7 +379,7 @@ def test_validate_keeps_pandas_and_plotly_out():
 def test_text_helpers_examples_run():
     import doctest
 
-    from protocol_tools import _text
+    from protocol_tools.core import text as _text
 
     result = doctest.testmod(_text)
     assert result.attempted > 0

@@ -9,7 +9,7 @@ import pytest
 
 from conftest import REQUIRED_ZONES
 from protocol_tools import ReferenceDataError, reference
-from protocol_tools._data import _reference_at, data_dir, load_data_file
+from protocol_tools.reference.data import _reference_at, data_dir, load_data_file
 
 
 def test_zones_have_names_muscles_directions_and_sourced_limits():

@@ -29,10 +29,10 @@ from protocol_tools import (
     parse_protocol,
     validate,
 )
-from protocol_tools._cli import main
-from protocol_tools._designer import SAVE_LOCK_NAME as SAVE_LOCK
-from protocol_tools._designer import SCHEMA_LINE
-from protocol_tools._loading import protocol_files
+from protocol_tools.cli import main
+from protocol_tools.designer.draft import SAVE_LOCK_NAME as SAVE_LOCK
+from protocol_tools.designer.draft import SCHEMA_LINE
+from protocol_tools.protocols.loading import protocol_files
 from strategies import designer_calls, designer_edits, edited_blank
 
 TODAY = dt.date(2026, 11, 23)
@@ -98,7 +98,9 @@ def test_blank_starts_from_the_template_and_passes_every_check():
     assert draft.to_text().startswith(SCHEMA_LINE + "\n")
     assert draft.origin is None
     assert draft.findings() == []
-    template = Path(__file__).parents[1] / "src/protocol_tools/templates/new_protocol.yaml"
+    template = (
+        Path(__file__).parents[1] / "src/protocol_tools/protocols/templates/new_protocol.yaml"
+    )
     assert len(draft) == template.read_text(encoding="utf-8").count("\n  - ")
 
 
@@ -863,7 +865,7 @@ def test_save_as_new_refuses_an_id_a_file_of_another_name_holds(library, status)
 
 
 def test_save_as_new_creates_the_file_exclusively(library, monkeypatch):
-    import protocol_tools._designer as designer
+    import protocol_tools.designer.draft as designer
 
     draft = express(library)
     # Someone else saves the same id between the check and the write.

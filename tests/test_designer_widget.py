@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from protocol_tools import ProtocolDraft, load_protocol, reference, validate
-from protocol_tools import _designer_widget as designer_module
-from protocol_tools._designer import compare_protocols
-from protocol_tools._designer_widget import (
+from protocol_tools.designer import widget as designer_module
+from protocol_tools.designer.draft import compare_protocols
+from protocol_tools.designer.widget import (
     ProtocolDesigner,
     comparison_html,
     face_path_figure,

@@ -10,8 +10,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from protocol_tools import OUTCOMES, IntakeError, IntakeForm, load_intake, practice_quiz, screen
-from protocol_tools._intake_form import result_html
-from protocol_tools._screening import _FIELD_KINDS, ScreeningResult, practice_clients
+from protocol_tools.screening.engine import _FIELD_KINDS, ScreeningResult, practice_clients
+from protocol_tools.screening.form import result_html
 from strategies import wrong_intake_values
 
 SESSION = dt.date(2026, 11, 23)

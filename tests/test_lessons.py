@@ -13,8 +13,9 @@ import pytest
 
 from conftest import DATA
 from protocol_tools import ReferenceDataError, load_library, load_protocol, reference
-from protocol_tools._data import load_data_file
-from protocol_tools._lessons import (
+from protocol_tools.reference.data import load_data_file
+from protocol_tools.screening.engine import screen, screening_rules
+from protocol_tools.training.lessons import (
     _PLACEHOLDER,
     lesson_book,
     lesson_html,
@@ -23,7 +24,6 @@ from protocol_tools._lessons import (
     protocol_walkthrough,
     quiz,
 )
-from protocol_tools._screening import screen, screening_rules
 
 
 def words(text: str) -> int:
@@ -83,7 +83,7 @@ def sentences(text: str) -> list[str]:
 def test_words_next_to_a_data_value_stay_true_when_the_data_changes(monkeypatch):
     # A value written out beside a placeholder ("1000 µA (1 mA)") or a judgement of
     # it ("the safe end") turns false as soon as a clinic edits the data file.
-    import protocol_tools._lessons as lessons_module
+    import protocol_tools.training.lessons as lessons_module
 
     changed = lessons_module.facts()
     changed["limits"] = {

@@ -18,13 +18,14 @@ from protocol_tools import (
     parse_protocol,
     resolve_protocol,
 )
-from protocol_tools._loading import protocol_files, suggest
+from protocol_tools.protocols.loading import protocol_files, suggest
 from strategies import documents, protocol_documents
 
 TEMPLATE = (
     Path(__file__).resolve().parents[1]
     / "src"
     / "protocol_tools"
+    / "protocols"
     / "templates"
     / "new_protocol.yaml"
 )

@@ -13,7 +13,7 @@ from protocol_tools import (
     protocol_json_schema,
     reference,
 )
-from protocol_tools._model import MAX_STEP_SECONDS
+from protocol_tools.protocols.model import MAX_STEP_SECONDS
 from test_loading import findings_of, template_text
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -150,7 +150,7 @@ def test_library_protocols_validate_against_the_json_schema():
 
     schema = protocol_json_schema()
     for path in (ROOT / "protocols").glob("*.yaml"):
-        from protocol_tools._yaml import read_yaml_file
+        from protocol_tools.core.safe_yaml import read_yaml_file
 
         jsonschema.validate(read_yaml_file(path).data, schema)
         load_protocol(path)

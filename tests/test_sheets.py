@@ -31,11 +31,11 @@ from protocol_tools import (
     sheet_to_pdf,
     write_sheet_pdf,
 )
-from protocol_tools._cli import main
-from protocol_tools._data import load_data_file
-from protocol_tools._glyphs import Coverage, font_coverage
-from protocol_tools._screening import OUTCOMES, practice_clients, screen, screening_questions
-from protocol_tools._sheets import DRAFT_MARK, clean_text
+from protocol_tools.cli import main
+from protocol_tools.reference.data import load_data_file
+from protocol_tools.screening.engine import OUTCOMES, practice_clients, screen, screening_questions
+from protocol_tools.sheets.data import DRAFT_MARK, clean_text
+from protocol_tools.sheets.glyphs import Coverage, font_coverage
 
 CLIENTS = DATA / "practice_clients"
 SIGNATURE = PROTOCOLS / "signature-lift-15.yaml"
@@ -312,8 +312,8 @@ def test_a_failed_export_leaves_the_previous_pdf_intact(signature, tmp_path, mon
     target.write_bytes(b"%PDF-previous")
     sheet = session_sheet(signature, client="C-1")
 
-    import protocol_tools._atomic as atomic
-    import protocol_tools._sheets as sheets
+    import protocol_tools.core.atomic as atomic
+    import protocol_tools.sheets.data as sheets
 
     def half_written_then_crash(src, dst):
         # the temporary file holds the new bytes, the rename to the final name fails
@@ -666,8 +666,8 @@ def test_sheet_maker_makes_a_day(tmp_path):
 
 
 def test_the_sheet_maker_saves_outside_the_project(monkeypatch, tmp_path):
-    from protocol_tools._data import inside_repository
-    from protocol_tools._sheet_widgets import SHEETS_ENV, default_sheets_dir, sheet_maker
+    from protocol_tools.reference.data import inside_repository
+    from protocol_tools.sheets.maker import SHEETS_ENV, default_sheets_dir, sheet_maker
 
     monkeypatch.delenv(SHEETS_ENV, raising=False)
     assert default_sheets_dir() == Path.home() / "microcurrent-sheets"

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from protocol_tools._spreadsheet import FORMULA_STARTS, csv_text, frame_csv_text, safe_cell
+from protocol_tools.core.spreadsheet import FORMULA_STARTS, csv_text, frame_csv_text, safe_cell
 
 LINE_BREAKS = ["\r", "\n", "\r\n", "\x0b", "\x0c", "\x85", "\u2028", "\u2029"]
 

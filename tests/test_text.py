@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from protocol_tools._text import without_bidi_controls
+from protocol_tools.core.text import without_bidi_controls
 
 CONTROLS = ["\u202a", "\u202b", "\u202c", "\u202d", "\u202e", "\u2066", "\u2067", "\u2068",
             "\u2069", "\u200e", "\u200f", "\u061c"]

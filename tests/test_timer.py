@@ -26,9 +26,9 @@ from protocol_tools import (
     load_protocol,
     parse_protocol,
 )
-from protocol_tools._screening import check_client_code
-from protocol_tools._spreadsheet import FORMULA_STARTS
-from protocol_tools._timer import BROWSER_EVENTS, LOG_COLUMNS, default_sessions_dir
+from protocol_tools.core.spreadsheet import FORMULA_STARTS
+from protocol_tools.screening.engine import check_client_code
+from protocol_tools.session.timer import BROWSER_EVENTS, LOG_COLUMNS, default_sessions_dir
 from strategies import browser_events, spreadsheet_hostile_text
 
 T0 = 1_790_000_000_000.0  # a browser timestamp (ms)
@@ -86,7 +86,7 @@ def test_the_widget_carries_the_timeline_and_the_face_geometry(lift, timer):
 
 def test_front_end_files_ship_inside_the_package():
     static = Path(SessionTimer._esm._path).parent if hasattr(SessionTimer._esm, "_path") else None
-    package = Path(__import__("protocol_tools").__file__).parent / "static"
+    package = Path(__import__("protocol_tools").__file__).parent / "session" / "static"
     assert (package / "session_timer.js").is_file()
     assert (package / "session_timer.css").is_file()
     assert static in (None, package)

@@ -20,7 +20,7 @@ from playwright.sync_api import expect
 
 from conftest import PROTOCOLS
 from protocol_tools import load_library, load_protocol
-from protocol_tools._session_app import prep_checklist
+from protocol_tools.session.app import prep_checklist
 
 pytestmark = pytest.mark.browser
 

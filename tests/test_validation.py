@@ -23,9 +23,9 @@ from protocol_tools import (
     reference,
     validate,
 )
-from protocol_tools._model import Step
-from protocol_tools._validation import _Checker
-from protocol_tools._yaml import YamlProblem, read_yaml_text
+from protocol_tools.core.safe_yaml import YamlProblem, read_yaml_text
+from protocol_tools.protocols.checks import _Checker
+from protocol_tools.protocols.model import Step
 from strategies import documents, protocol_documents
 from test_cli import three_mistakes
 from test_loading import template_text
@@ -102,7 +102,7 @@ def test_every_rule_is_documented_with_a_source():
 def test_the_rule_codes_listed_here_are_the_ones_the_code_uses():
     source = "".join(
         (ROOT / "src" / "protocol_tools" / name).read_text()
-        for name in ("_validation.py", "_loading.py", "_yaml.py")
+        for name in ("protocols/checks.py", "protocols/loading.py", "core/safe_yaml.py")
     )
     for code in RULE_CODES_IN_CODE - {
         "wrong-type",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from protocol_tools import load_library, protocol_browser
-from protocol_tools._widgets import ProtocolBrowser
+from protocol_tools.views.widgets import ProtocolBrowser
 from test_loading import template_text
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -12,10 +12,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
-from protocol_tools._cli import main
-from protocol_tools._errors import IntakeError
-from protocol_tools._screening import load_intake
-from protocol_tools._yaml import (
+from protocol_tools.cli import main
+from protocol_tools.core.errors import IntakeError
+from protocol_tools.core.safe_yaml import (
     MAX_DEPTH,
     MAX_FILE_BYTES,
     MAX_SCALAR_CHARS,
@@ -25,6 +24,7 @@ from protocol_tools._yaml import (
     read_yaml_file,
     read_yaml_text,
 )
+from protocol_tools.screening.engine import load_intake
 from strategies import documents
 
 
@@ -258,7 +258,7 @@ def test_a_device_is_refused_without_reading_it(device: str, read):
 def test_a_pipe_put_in_place_after_the_check_is_refused_too(named_pipe: Path):
     # The name can change between looking at it and opening it: the open itself
     # must not wait, and what was opened is checked again.
-    from protocol_tools._yaml import _read_regular_file
+    from protocol_tools.core.safe_yaml import _read_regular_file
 
     with pytest.raises(YamlProblem, match=NOT_A_FILE):
         _read_regular_file(named_pipe)

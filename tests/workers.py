@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from protocol_tools._atomic import file_lock, write_new_file
+from protocol_tools.core.atomic import file_lock, write_new_file
 
 
 def write_many(folder: str, label: str, count: int) -> list[str]:

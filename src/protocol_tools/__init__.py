@@ -15,8 +15,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ._data import ReferenceData, Rule, Technique, Zone, data_dir, reference
-from ._errors import (
+from ._version import __version__
+from .core.errors import (
     AppointmentsError,
     ExportError,
     IntakeError,
@@ -26,15 +26,27 @@ from ._errors import (
     ReferenceDataError,
     SessionError,
 )
-from ._findings import Finding
-from ._loading import Library, load_library, load_protocol, parse_protocol, resolve_protocol
-from ._model import ChangeNote, Defaults, Protocol, Step, TimelineEntry, protocol_json_schema
-from ._validation import check_files, validate
-from ._version import __version__
+from .core.findings import Finding
+from .protocols.checks import check_files, validate
+from .protocols.loading import (
+    Library,
+    load_library,
+    load_protocol,
+    parse_protocol,
+    resolve_protocol,
+)
+from .protocols.model import (
+    ChangeNote,
+    Defaults,
+    Protocol,
+    Step,
+    TimelineEntry,
+    protocol_json_schema,
+)
+from .reference.data import ReferenceData, Rule, Technique, Zone, data_dir, reference
 
 if TYPE_CHECKING:
-    from ._charts import timeline_figure, zone_time_figure
-    from ._designer import (
+    from .designer.draft import (
         ProtocolComparison,
         ProtocolDraft,
         StepChange,
@@ -42,10 +54,30 @@ if TYPE_CHECKING:
         bump_version,
         compare_protocols,
     )
-    from ._designer_widget import ProtocolDesigner, face_path_figure, protocol_designer
-    from ._facemap import face_map_svg, zone_geometry
-    from ._intake_form import IntakeForm, outcome_legend, practice_quiz
-    from ._lessons import (
+    from .designer.widget import ProtocolDesigner, face_path_figure, protocol_designer
+    from .screening.engine import (
+        OUTCOMES,
+        Intake,
+        ScreeningResult,
+        load_intake,
+        parse_intake,
+        screen,
+        screening_questions,
+    )
+    from .screening.form import IntakeForm, outcome_legend, practice_quiz
+    from .session.app import GuidedSession, guided_session
+    from .session.timer import SessionTimer
+    from .sheets.data import (
+        DayResult,
+        RowProblem,
+        make_day_sheets,
+        session_sheet,
+        sheet_png_pages,
+        sheet_to_pdf,
+        write_sheet_pdf,
+    )
+    from .sheets.maker import sheet_maker
+    from .training.lessons import (
         Lesson,
         LessonBook,
         ProtocolWalkthrough,
@@ -57,28 +89,9 @@ if TYPE_CHECKING:
         protocol_walkthrough,
         quiz,
     )
-    from ._screening import (
-        OUTCOMES,
-        Intake,
-        ScreeningResult,
-        load_intake,
-        parse_intake,
-        screen,
-        screening_questions,
-    )
-    from ._session_app import GuidedSession, guided_session
-    from ._sheet_widgets import sheet_maker
-    from ._sheets import (
-        DayResult,
-        RowProblem,
-        make_day_sheets,
-        session_sheet,
-        sheet_png_pages,
-        sheet_to_pdf,
-        write_sheet_pdf,
-    )
-    from ._timer import SessionTimer
-    from ._widgets import protocol_browser, validation_report
+    from .views.charts import timeline_figure, zone_time_figure
+    from .views.facemap import face_map_svg, zone_geometry
+    from .views.widgets import protocol_browser, validation_report
 
 __all__ = [
     "OUTCOMES",
@@ -160,52 +173,52 @@ __all__ = [
 
 # Names whose modules pull in pandas, plotly, ipywidgets or typst: imported on first use.
 _LAZY = {
-    "timeline_figure": "._charts",
-    "zone_time_figure": "._charts",
-    "face_map_svg": "._facemap",
-    "zone_geometry": "._facemap",
-    "protocol_browser": "._widgets",
-    "validation_report": "._widgets",
-    "Intake": "._screening",
-    "OUTCOMES": "._screening",
-    "ScreeningResult": "._screening",
-    "load_intake": "._screening",
-    "parse_intake": "._screening",
-    "screen": "._screening",
-    "screening_questions": "._screening",
-    "IntakeForm": "._intake_form",
-    "outcome_legend": "._intake_form",
-    "practice_quiz": "._intake_form",
-    "SessionTimer": "._timer",
-    "GuidedSession": "._session_app",
-    "guided_session": "._session_app",
-    "DayResult": "._sheets",
-    "RowProblem": "._sheets",
-    "make_day_sheets": "._sheets",
-    "session_sheet": "._sheets",
-    "sheet_png_pages": "._sheets",
-    "sheet_to_pdf": "._sheets",
-    "write_sheet_pdf": "._sheets",
-    "sheet_maker": "._sheet_widgets",
-    "ProtocolComparison": "._designer",
-    "ProtocolDraft": "._designer",
-    "StepChange": "._designer",
-    "ZoneTime": "._designer",
-    "bump_version": "._designer",
-    "compare_protocols": "._designer",
-    "ProtocolDesigner": "._designer_widget",
-    "face_path_figure": "._designer_widget",
-    "protocol_designer": "._designer_widget",
-    "Lesson": "._lessons",
-    "LessonBook": "._lessons",
-    "ProtocolWalkthrough": "._lessons",
-    "Quiz": "._lessons",
-    "QuizQuestion": "._lessons",
-    "lesson_book": "._lessons",
-    "load_lessons": "._lessons",
-    "load_quiz": "._lessons",
-    "protocol_walkthrough": "._lessons",
-    "quiz": "._lessons",
+    "timeline_figure": ".views.charts",
+    "zone_time_figure": ".views.charts",
+    "face_map_svg": ".views.facemap",
+    "zone_geometry": ".views.facemap",
+    "protocol_browser": ".views.widgets",
+    "validation_report": ".views.widgets",
+    "Intake": ".screening.engine",
+    "OUTCOMES": ".screening.engine",
+    "ScreeningResult": ".screening.engine",
+    "load_intake": ".screening.engine",
+    "parse_intake": ".screening.engine",
+    "screen": ".screening.engine",
+    "screening_questions": ".screening.engine",
+    "IntakeForm": ".screening.form",
+    "outcome_legend": ".screening.form",
+    "practice_quiz": ".screening.form",
+    "SessionTimer": ".session.timer",
+    "GuidedSession": ".session.app",
+    "guided_session": ".session.app",
+    "DayResult": ".sheets.data",
+    "RowProblem": ".sheets.data",
+    "make_day_sheets": ".sheets.data",
+    "session_sheet": ".sheets.data",
+    "sheet_png_pages": ".sheets.data",
+    "sheet_to_pdf": ".sheets.data",
+    "write_sheet_pdf": ".sheets.data",
+    "sheet_maker": ".sheets.maker",
+    "ProtocolComparison": ".designer.draft",
+    "ProtocolDraft": ".designer.draft",
+    "StepChange": ".designer.draft",
+    "ZoneTime": ".designer.draft",
+    "bump_version": ".designer.draft",
+    "compare_protocols": ".designer.draft",
+    "ProtocolDesigner": ".designer.widget",
+    "face_path_figure": ".designer.widget",
+    "protocol_designer": ".designer.widget",
+    "Lesson": ".training.lessons",
+    "LessonBook": ".training.lessons",
+    "ProtocolWalkthrough": ".training.lessons",
+    "Quiz": ".training.lessons",
+    "QuizQuestion": ".training.lessons",
+    "lesson_book": ".training.lessons",
+    "load_lessons": ".training.lessons",
+    "load_quiz": ".training.lessons",
+    "protocol_walkthrough": ".training.lessons",
+    "quiz": ".training.lessons",
 }
 
 

@@ -1,0 +1,167 @@
+"""Plotly charts of protocols: the timeline and time per zone.
+
+Colour is never the only signal: every bar carries its zone and side as text.
+Plotly reads HTML tags in titles, labels and text, and ``%{…}`` in hover
+templates, so every string from a protocol is HTML-escaped, and hover text
+reaches the template only through ``customdata`` (never substituted twice).
+
+    >>> from protocol_tools import load_protocol, timeline_figure
+    >>> figure = timeline_figure(load_protocol("protocols/express-10.yaml"))  # doctest: +SKIP
+    >>> figure.show()  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import html
+from typing import TYPE_CHECKING
+
+from ..reference.data import reference
+
+if TYPE_CHECKING:
+    import plotly.graph_objects as go
+
+    from ..protocols.model import Protocol
+
+__all__ = [
+    "ACTION_COLOUR",
+    "figure_output",
+    "timeline_figure",
+    "zone_colours",
+    "zone_time_figure",
+]
+
+# Okabe–Ito: distinguishable with the common colour-vision deficiencies.
+_PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
+ACTION_COLOUR = "#BBBBBB"
+
+
+def zone_colours() -> dict[str, str]:
+    """A colour per zone id, stable in the order of data/zones.yaml."""
+    return {zone: _PALETTE[index % len(_PALETTE)] for index, zone in enumerate(reference().zones)}
+
+
+def figure_output(figure: go.Figure) -> dict:
+    """A figure as one output of an ``ipywidgets.Output``: ``out.outputs = (figure_output(f),)``.
+
+    Built by hand because plotly's own display hooks write to the running cell, not
+    to the widget, when called from a widget callback (and do nothing without a kernel).
+    """
+    import json
+
+    return {
+        "output_type": "display_data",
+        "data": {
+            "application/vnd.plotly.v1+json": json.loads(figure.to_json()),
+            "text/plain": f"<plotly figure: {figure.layout.title.text or 'untitled'}>",
+        },
+        "metadata": {},
+    }
+
+
+def _side_label(side: str | None) -> str:
+    return {"left": "L", "right": "R", "both": "L+R"}.get(side or "", "")
+
+
+def _safe(text: object) -> str:
+    """User text as plotly shows it literally: no tags, no ``%{…}`` placeholders."""
+    # quote=False: plotly decodes &lt; &gt; &amp; but shows &quot; as written.
+    return html.escape(str(text), quote=False)
+
+
+_STEP_HOVER = "Step %{customdata[0]}: %{customdata[1]}<br>%{customdata[2]}<br>%{customdata[3]}"
+
+
+def timeline_figure(protocol: Protocol) -> go.Figure:
+    """Steps over minutes, one bar per step, labelled with zone and side."""
+    import plotly.graph_objects as go
+
+    colours = zone_colours()
+    figure = go.Figure()
+    entries = protocol.timeline()
+    shown_legend: set[str] = set()
+    for entry in entries:
+        if entry.kind == "treatment":
+            group = entry.zone_name
+            label = _safe(f"{entry.zone_name} {_side_label(entry.side)}".strip())
+            colour = colours.get(entry.zone or "", ACTION_COLOUR)
+            detail = _safe(
+                f"{entry.technique}, {entry.passes or '–'} passes, {entry.current_uA or '–'} µA"
+            )
+        else:
+            group = "Prep and closing"
+            label = _safe(entry.kind.capitalize())
+            colour = ACTION_COLOUR
+            detail = _safe(entry.action or "")
+        minutes = entry.seconds / 60
+        figure.add_trace(
+            go.Bar(
+                x=[minutes],
+                base=[entry.start_s / 60],
+                y=[f"{entry.step}. {label}"],
+                orientation="h",
+                marker={"color": colour, "line": {"color": "#333333", "width": 1}},
+                text=[label],
+                textposition="inside",
+                insidetextanchor="middle",
+                name=_safe(group),
+                legendgroup=group,
+                showlegend=group not in shown_legend,
+                customdata=[
+                    [
+                        entry.step,
+                        label,
+                        detail,
+                        f"{entry.start_s / 60:.2f}–{entry.end_s / 60:.2f} min",
+                    ]
+                ],
+                hovertemplate=f"{_STEP_HOVER}<extra></extra>",
+            )
+        )
+        shown_legend.add(group)
+    figure.update_layout(
+        title=f"{_safe(protocol.name)} — {protocol.device_seconds / 60:.1f} min of device time",
+        xaxis_title="minutes from the start",
+        yaxis={"autorange": "reversed", "title": ""},
+        barmode="overlay",
+        height=max(320, 26 * len(entries) + 120),
+        margin={"l": 10, "r": 10, "t": 60, "b": 40},
+        legend_title_text="Zone",
+        template="plotly_white",
+    )
+    return figure
+
+
+def zone_time_figure(protocol: Protocol) -> go.Figure:
+    """Device minutes per zone, split by side, labelled with the minutes."""
+    import plotly.graph_objects as go
+
+    ref = reference()
+    per_side: dict[str, dict[str, float]] = {}
+    for (zone, side), seconds in protocol.zone_seconds().items():
+        per_side.setdefault(side, {})[zone] = seconds / 60
+    zones = list(dict.fromkeys(zone for zone, _ in protocol.zone_seconds()))
+    names = [_safe(ref.zones[z].name if z in ref.zones else z) for z in zones]
+    figure = go.Figure()
+    patterns = {"left": "/", "right": "\\", "both": ""}
+    for side in ("right", "left", "both"):
+        if side not in per_side:
+            continue
+        values = [per_side[side].get(zone, 0) for zone in zones]
+        figure.add_trace(
+            go.Bar(
+                x=names,
+                y=values,
+                name=f"client's {side}" if side != "both" else "both sides",
+                text=[f"{v:.1f}" if v else "" for v in values],
+                textposition="outside",
+                marker={"pattern": {"shape": patterns[side]}},
+            )
+        )
+    figure.update_layout(
+        title="Device minutes per zone and side",
+        yaxis_title="minutes",
+        barmode="group",
+        template="plotly_white",
+        height=360,
+    )
+    return figure

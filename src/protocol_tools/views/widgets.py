@@ -1,0 +1,86 @@
+"""Small ipywidgets views for the notebooks (they also run as Voilà apps).
+
+>>> from protocol_tools import protocol_browser
+>>> protocol_browser()  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+
+import ipywidgets as widgets
+
+from ..protocols.checks import validate
+from ..protocols.loading import Library, load_library
+from .charts import figure_output, timeline_figure
+
+__all__ = ["ProtocolBrowser", "protocol_browser", "validation_report"]
+
+
+class ProtocolBrowser(widgets.VBox):
+    """Pick a protocol from the library; see its summary, findings and timeline."""
+
+    def __init__(self, library: Library) -> None:
+        self.library = library
+        options = [(f"{p.name} — {p.id}", p.id) for p in library.values()]
+        self.picker = widgets.Dropdown(
+            options=options,
+            description="Protocol",
+            style={"description_width": "initial"},
+            layout=widgets.Layout(width="32rem"),
+        )
+        self.summary = widgets.HTML()
+        self.chart = widgets.Output()
+        super().__init__([self.picker, self.summary, self.chart])
+        self.picker.observe(self._show, names="value")
+        if options:
+            self._show()
+
+    def _show(self, _change: object = None) -> None:
+        protocol = self.library[self.picker.value]
+        findings = validate(protocol)
+        if findings:
+            items = "".join(
+                f"<li><strong>{html.escape(f.severity.capitalize())}:</strong> "
+                f"{html.escape(f.field)} {html.escape(f.message)}</li>"
+                for f in findings
+            )
+            checks = f"<ul>{items}</ul>"
+        else:
+            checks = "<p>✔ Passes every check.</p>"
+        self.summary.value = (
+            f"<h3>{html.escape(protocol.name)} <small>{html.escape(protocol.version)}</small></h3>"
+            f"<p>{html.escape(protocol.summary)}</p>"
+            f"<p><strong>Setting:</strong> {html.escape(protocol.setting)} · "
+            f"<strong>Device time:</strong> {protocol.device_seconds / 60:.1f} min · "
+            f"<strong>Whole session:</strong> {protocol.total_seconds / 60:.1f} min</p>{checks}"
+        )
+        self.chart.outputs = (figure_output(timeline_figure(protocol)),)
+
+
+def validation_report(folder: str | Path | None = None) -> widgets.HTML:
+    """Every finding for a library folder, in words; or a line saying all is well."""
+    from ..protocols.checks import check_files
+    from ..protocols.loading import default_library_dir
+
+    folder = Path(folder) if folder is not None else default_library_dir()
+    results = check_files([folder])
+    findings = [finding for items in results.values() for finding in items]
+    if not findings:
+        return widgets.HTML(
+            f"<p>✔ {len(results)} protocol files checked in "
+            f"<code>{html.escape(str(folder))}</code>: no problems found.</p>"
+        )
+    items = "".join(
+        f"<li><strong>{html.escape(f.severity.capitalize())}</strong> "
+        f"<code>{html.escape(f.where())}</code> {html.escape(f.field)}: "
+        f"{html.escape(f.message)}</li>"
+        for f in findings
+    )
+    return widgets.HTML(f"<p>{len(results)} files checked:</p><ul>{items}</ul>")
+
+
+def protocol_browser(folder: str | Path | None = None) -> ProtocolBrowser:
+    """A dropdown of the library's protocols with each one's timeline."""
+    return ProtocolBrowser(load_library(folder))
