@@ -62,7 +62,7 @@ bench: $(STAMP)
 
 # Regenerate the committed JSON Schema after changing the model or data/zones.yaml.
 schema: $(STAMP)
-	$(BIN)/protocol-tools schema -o protocols/schema/protocol.schema.json
+	$(BIN)/protocol-tools schema --force -o protocols/schema/protocol.schema.json
 
 # The build backend is locked too: pyproject.toml's build requirements, plus the
 # `editables` that hatchling asks for to install a project in editable mode

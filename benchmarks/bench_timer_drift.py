@@ -44,8 +44,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
 from conftest import CHROMIUM, CHROMIUM_ARGS, free_port, serve  # noqa: E402
+from helpers import set_hidden  # noqa: E402  (one way to hide the page)
 from protocol_tools import load_library  # noqa: E402
-from test_timer_browser import set_hidden  # noqa: E402  (one way to hide the page)
 
 PROTOCOL = "full-lift-20"
 VISIBLE_BEFORE_S = 120

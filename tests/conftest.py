@@ -46,6 +46,16 @@ def root() -> Path:
     return ROOT
 
 
+@pytest.fixture
+def data_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of ``data/`` the test may edit, in use through ``PROTOCOL_TOOLS_DATA``
+    (for this process and the subprocesses it starts) until the test ends."""
+    copy = tmp_path / "data"
+    shutil.copytree(DATA, copy)
+    monkeypatch.setenv("PROTOCOL_TOOLS_DATA", str(copy))
+    return copy
+
+
 # The zones the issue names; data/zones.yaml may add more.
 REQUIRED_ZONES = frozenset(
     {

@@ -8,8 +8,8 @@ from dataclasses import fields
 from hypothesis import strategies as st
 
 from protocol_tools import reference
-from protocol_tools.screening.engine import Intake
-from protocol_tools.screening.engine import screening_rules as _screening_rules
+from protocol_tools.screening.fields import Intake
+from protocol_tools.screening.rules import screening_rules as _screening_rules
 
 # The intake's yes/no and pick-from-a-list questions, read from the Intake format
 # itself so tests never keep their own copy of the field names.

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from conftest import NOTEBOOKS
+from helpers import wait_for_voila_app
 
 pytestmark = pytest.mark.browser
 
@@ -14,15 +15,7 @@ NOTEBOOK_NAMES = sorted(path.name for path in NOTEBOOKS.glob("*.ipynb"))
 @pytest.mark.parametrize("name", NOTEBOOK_NAMES)
 def test_notebook_renders_as_an_app(name, voila, page):
     page.goto(voila(name), wait_until="domcontentloaded")
-    page.locator(".jupyter-widgets").first.wait_for()
-    # Voilà renders cells as they finish: wait until the page stops growing.
-    page.wait_for_function(
-        """() => new Promise(resolve => {
-            const count = () => document.querySelectorAll('.jupyter-widgets').length;
-            const before = count();
-            setTimeout(() => resolve(count() === before && before > 0), 2000);
-        })"""
-    )
+    wait_for_voila_app(page)
     body = page.inner_text("body")
     assert "Traceback" not in body
     assert "There was an error when executing cell" not in body

@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 from ruamel.yaml import YAML
 
+from helpers import template_text, three_mistakes
 from protocol_tools import load_protocol, protocol_json_schema, validate
 from protocol_tools.cli import main
 from protocol_tools.core.text import minutes
-from test_loading import template_text
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -46,16 +46,6 @@ def test_validate_reports_file_line_field_and_exits_1(capsys, folder: Path):
     code, out, _ = run(capsys, "validate", str(bad))
     assert code == 1
     assert f"{bad}:25:14 steps[2].seconds: must be more than 0 (got -30)" in out
-
-
-def three_mistakes() -> str:
-    """The template with three independent errors in three different steps."""
-    return (
-        template_text()
-        .replace("seconds: 75", "seconds: -30", 1)
-        .replace("zone: cheekbones", "zone: cheek bones", 1)
-        .replace("current_uA: 150", "current_uA: 1500", 1)
-    )
 
 
 def test_validate_lists_every_independent_error_of_a_file(capsys, folder: Path):
@@ -312,6 +302,71 @@ def test_new_writes_a_valid_protocol_and_refuses_to_overwrite(capsys, tmp_path: 
     code, _, err = run(capsys, "new", "my-lift", "-o", str(target))
     assert code == 1
     assert "already exists" in err
+
+
+def test_new_refuses_an_id_another_file_holds(capsys, tmp_path: Path):
+    (tmp_path / "other-name.yaml").write_text(template_text("my-lift"))
+    code, _, err = run(capsys, "new", "my-lift", "-o", str(tmp_path / "my-lift.yaml"))
+    assert code == 1
+    assert "already exists" in err
+    assert "other-name.yaml" in err
+    assert not (tmp_path / "my-lift.yaml").exists()
+
+
+def test_new_never_replaces_a_file_saved_meanwhile(capsys, tmp_path: Path, monkeypatch):
+    import os
+
+    target = tmp_path / "my-lift.yaml"
+    real_link = os.link
+
+    def someone_else_first(source, destination):
+        # A designer saves the same file between the check and the write.
+        Path(destination).write_text("theirs", encoding="utf-8")
+        real_link(source, destination)
+
+    monkeypatch.setattr(os, "link", someone_else_first)
+    code, _, err = run(capsys, "new", "my-lift", "-o", str(target))
+    assert code == 1
+    assert "already exists" in err
+    assert target.read_text(encoding="utf-8") == "theirs"
+
+
+def test_new_takes_the_designers_save_lock(capsys, tmp_path: Path):
+    from protocol_tools.protocols.folder import SAVE_LOCK_NAME
+
+    code, _, _ = run(capsys, "new", "my-lift", "-o", str(tmp_path / "my-lift.yaml"))
+    assert code == 0
+    assert (tmp_path / SAVE_LOCK_NAME).is_file()
+
+
+def test_new_with_force_replaces_the_file(capsys, tmp_path: Path):
+    target = tmp_path / "my-lift.yaml"
+    target.write_text("old", encoding="utf-8")
+    code, _, _ = run(capsys, "new", "my-lift", "-o", str(target), "--force")
+    assert code == 0
+    assert load_protocol(target).id == "my-lift"
+
+
+def test_schema_never_replaces_a_file_without_force(capsys, tmp_path: Path):
+    protocol = tmp_path / "express-10.yaml"
+    shutil.copy(ROOT / "protocols" / "express-10.yaml", protocol)
+    before = protocol.read_bytes()
+    code, _, err = run(capsys, "schema", "-o", str(protocol))
+    assert code == 1
+    assert "already exists" in err
+    assert "--force" in err
+    assert protocol.read_bytes() == before
+    code, _, _ = run(capsys, "schema", "-o", str(protocol), "--force")
+    assert code == 0
+    assert json.loads(protocol.read_text()) == protocol_json_schema()
+
+
+def test_schema_writes_a_new_file(capsys, tmp_path: Path):
+    target = tmp_path / "schema.json"
+    code, out, _ = run(capsys, "schema", "-o", str(target))
+    assert code == 0
+    assert str(target) in out
+    assert json.loads(target.read_text()) == protocol_json_schema()
 
 
 def test_new_refuses_a_bad_id(capsys, tmp_path: Path):

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import ast
+import importlib
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -43,3 +46,29 @@ def test_error_hierarchy():
         "ExportError",
     ):
         assert issubclass(getattr(protocol_tools, name), protocol_tools.ProtocolToolsError)
+
+
+def test_the_type_checking_imports_follow_the_one_table():
+    # Type checkers read the TYPE_CHECKING block; people and Python read _PUBLIC.
+    tree = ast.parse(Path(protocol_tools.__file__).read_text(encoding="utf-8"))
+    block = next(
+        node
+        for node in tree.body
+        if isinstance(node, ast.If) and getattr(node.test, "id", "") == "TYPE_CHECKING"
+    )
+    imported = {
+        alias.name: "." * node.level + (node.module or "")
+        for node in block.body
+        if isinstance(node, ast.ImportFrom)
+        for alias in node.names
+    }
+    assert imported == protocol_tools._PUBLIC
+
+
+def test_each_public_name_comes_from_the_module_the_table_names():
+    for name, module in protocol_tools._PUBLIC.items():
+        value = getattr(protocol_tools, name)
+        home = importlib.import_module(module, "protocol_tools")
+        there = getattr(home, name)
+        # OUTCOMES is read from data on each look-up: equal, not the same object.
+        assert there is value or (not callable(value) and there == value), name

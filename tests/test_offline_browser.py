@@ -15,18 +15,20 @@ import contextlib
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
 
 from conftest import NOTEBOOKS, free_port, serve
+from helpers import (
+    leaving_this_machine,
+    record_requests,
+    wait_for_voila_app,
+    wait_until_settled,
+)
 
 pytestmark = pytest.mark.browser
 
 NOTEBOOK_NAMES = sorted(path.name for path in NOTEBOOKS.glob("*.ipynb"))
-LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
-# Their content is already in the page: no host is asked.
-IN_PAGE_SCHEMES = frozenset({"data", "blob", "about"})
 # Icons the apps' buttons show on first sight (ipywidgets' icon= names).
 EXPECTED_ICONS = {
     "04_session_sheets.ipynb": {"fa-eye", "fa-save"},
@@ -58,42 +60,6 @@ ICONS_SCRIPT = """async () => {
       };
     });
 }"""
-
-
-def leaving_this_machine(urls: list[str]) -> list[str]:
-    """The URLs that name a host other than this machine."""
-    return [
-        url
-        for url in urls
-        if urlsplit(url).scheme not in IN_PAGE_SCHEMES and urlsplit(url).hostname not in LOCAL_HOSTS
-    ]
-
-
-def record_requests(page) -> list[str]:
-    """Every URL the page asks for from now on, stopped or not."""
-    urls: list[str] = []
-    page.context.on("request", lambda request: urls.append(request.url))
-    page.on("websocket", lambda socket: urls.append(socket.url))
-    return urls
-
-
-def wait_until_settled(page) -> None:
-    """Until no request has been made for a while and the fonts in use are loaded."""
-    page.wait_for_load_state("networkidle")
-    page.evaluate("document.fonts.ready.then(() => true)")
-
-
-def wait_for_voila_app(page) -> None:
-    """Until every cell has run and the widgets stop appearing."""
-    page.locator(".jupyter-widgets").first.wait_for()
-    page.wait_for_function(
-        """() => new Promise(resolve => {
-            const count = () => document.querySelectorAll('.jupyter-widgets').length;
-            const before = count();
-            setTimeout(() => resolve(count() === before && before > 0), 2000);
-        })"""
-    )
-    wait_until_settled(page)
 
 
 @contextlib.contextmanager

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from conftest import NOTEBOOKS
-from test_offline_browser import leaving_this_machine
+from helpers import leaving_this_machine
 
 
 @pytest.mark.parametrize("path", sorted(NOTEBOOKS.glob("*.ipynb")), ids=lambda path: path.name)

@@ -1,91 +1,195 @@
 """protocol_tools: design, check, run and print microcurrent-facial protocols.
 
     >>> import protocol_tools as pt
-    >>> library = pt.load_library()                      # doctest: +SKIP
-    >>> protocol = library["signature-lift-15"]          # doctest: +SKIP
-    >>> [str(f) for f in pt.validate(protocol)]          # doctest: +SKIP
+    >>> protocol = pt.load_library()["signature-lift-15"]
+    >>> [str(f) for f in pt.validate(protocol)]
     []
-    >>> protocol.to_frame()                              # doctest: +SKIP
+    >>> protocol.to_frame().columns[:3].tolist()
+    ['kind', 'zone', 'zone_name']
 
-Views (charts, widgets) import pandas and plotly only when first used, so the
-command line's ``validate`` starts fast.
+Every public name is listed once, in ``_PUBLIC`` with the module that defines it;
+``__all__`` and the imports come from that table. Names are imported on first use,
+so ``import protocol_tools`` is quick and the command line's ``validate`` never
+loads pandas, plotly or the widgets. The package is arranged by feature
+(CONTRIBUTING.md draws the map); only the names below are its public API.
 """
 
 from __future__ import annotations
 
+from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 from ._version import __version__
-from .core.errors import (
-    AppointmentsError,
-    ExportError,
-    IntakeError,
-    LibraryError,
-    ProtocolFileError,
-    ProtocolToolsError,
-    ReferenceDataError,
-    SessionError,
-)
-from .core.findings import Finding
-from .protocols.checks import check_files, validate
-from .protocols.loading import (
-    Library,
-    load_library,
-    load_protocol,
-    parse_protocol,
-    resolve_protocol,
-)
-from .protocols.model import (
-    ChangeNote,
-    Defaults,
-    Protocol,
-    Step,
-    TimelineEntry,
-    protocol_json_schema,
-)
-from .reference.data import ReferenceData, Rule, Technique, Zone, data_dir, reference
 
-if TYPE_CHECKING:
-    from .designer.draft import (
-        ProtocolComparison,
-        ProtocolDraft,
-        StepChange,
-        ZoneTime,
-        bump_version,
-        compare_protocols,
+# The subpackage ``reference`` shares its name with the public function ``reference()``.
+# Importing a subpackage sets the package attribute of that name to the module, so
+# the function is bound here, after its subpackage, once and for good.
+from .reference.data import reference
+
+# name -> the module that defines it (relative to this package).
+_PUBLIC: dict[str, str] = {
+    # core.errors
+    "AppointmentsError": ".core.errors",
+    "ExportError": ".core.errors",
+    "IntakeError": ".core.errors",
+    "LibraryError": ".core.errors",
+    "ProtocolFileError": ".core.errors",
+    "ProtocolToolsError": ".core.errors",
+    "ReferenceDataError": ".core.errors",
+    "SessionError": ".core.errors",
+    # core.findings
+    "Finding": ".core.findings",
+    # core.paths
+    "data_dir": ".core.paths",
+    # designer.compare
+    "ProtocolComparison": ".designer.compare",
+    "StepChange": ".designer.compare",
+    "ZoneTime": ".designer.compare",
+    "compare_protocols": ".designer.compare",
+    # designer.draft
+    "ProtocolDraft": ".designer.draft",
+    # designer.store
+    "bump_version": ".designer.store",
+    # designer.widget
+    "ProtocolDesigner": ".designer.widget",
+    "protocol_designer": ".designer.widget",
+    # designer.widget_face
+    "face_path_figure": ".designer.widget_face",
+    # protocols.checks
+    "check_files": ".protocols.checks",
+    "validate": ".protocols.checks",
+    # protocols.loading
+    "Library": ".protocols.loading",
+    "load_library": ".protocols.loading",
+    "load_protocol": ".protocols.loading",
+    "parse_protocol": ".protocols.loading",
+    "resolve_protocol": ".protocols.loading",
+    # protocols.model
+    "ChangeNote": ".protocols.model",
+    "Defaults": ".protocols.model",
+    "Protocol": ".protocols.model",
+    "Step": ".protocols.model",
+    "TimelineEntry": ".protocols.model",
+    "protocol_json_schema": ".protocols.model",
+    # reference.data
+    "ReferenceData": ".reference.data",
+    "Rule": ".reference.data",
+    "Technique": ".reference.data",
+    "Zone": ".reference.data",
+    "reference": ".reference.data",
+    # screening.engine
+    "OUTCOMES": ".screening.engine",
+    "ScreeningResult": ".screening.engine",
+    "screen": ".screening.engine",
+    # screening.fields
+    "Intake": ".screening.fields",
+    # screening.form
+    "IntakeForm": ".screening.form",
+    # screening.intake
+    "load_intake": ".screening.intake",
+    "parse_intake": ".screening.intake",
+    # screening.practice
+    "outcome_legend": ".screening.practice",
+    "practice_quiz": ".screening.practice",
+    # screening.rules
+    "screening_questions": ".screening.rules",
+    # session.app
+    "GuidedSession": ".session.app",
+    "guided_session": ".session.app",
+    # session.timer
+    "SessionTimer": ".session.timer",
+    # sheets.appointments
+    "RowProblem": ".sheets.appointments",
+    # sheets.data
+    "session_sheet": ".sheets.data",
+    # sheets.day
+    "DayResult": ".sheets.day",
+    "make_day_sheets": ".sheets.day",
+    # sheets.maker
+    "sheet_maker": ".sheets.maker",
+    # sheets.render
+    "sheet_png_pages": ".sheets.render",
+    "sheet_to_pdf": ".sheets.render",
+    "write_sheet_pdf": ".sheets.render",
+    # training.content
+    "Lesson": ".training.content",
+    "QuizQuestion": ".training.content",
+    "load_lessons": ".training.content",
+    "load_quiz": ".training.content",
+    # training.widgets
+    "LessonBook": ".training.widgets",
+    "ProtocolWalkthrough": ".training.widgets",
+    "Quiz": ".training.widgets",
+    "lesson_book": ".training.widgets",
+    "protocol_walkthrough": ".training.widgets",
+    "quiz": ".training.widgets",
+    # views.charts
+    "timeline_figure": ".views.charts",
+    "zone_time_figure": ".views.charts",
+    # views.facemap
+    "face_map_svg": ".views.facemap",
+    "zone_geometry": ".views.facemap",
+    # views.widgets
+    "protocol_browser": ".views.widgets",
+    "validation_report": ".views.widgets",
+}
+
+__all__ = ["__version__", *sorted(_PUBLIC)]
+
+if TYPE_CHECKING:  # for type checkers and editors; tests/test_init.py keeps it in step
+    from .core.errors import (
+        AppointmentsError,
+        ExportError,
+        IntakeError,
+        LibraryError,
+        ProtocolFileError,
+        ProtocolToolsError,
+        ReferenceDataError,
+        SessionError,
     )
-    from .designer.widget import ProtocolDesigner, face_path_figure, protocol_designer
-    from .screening.engine import (
-        OUTCOMES,
-        Intake,
-        ScreeningResult,
-        load_intake,
-        parse_intake,
-        screen,
-        screening_questions,
+    from .core.findings import Finding
+    from .core.paths import data_dir
+    from .designer.compare import ProtocolComparison, StepChange, ZoneTime, compare_protocols
+    from .designer.draft import ProtocolDraft
+    from .designer.store import bump_version
+    from .designer.widget import ProtocolDesigner, protocol_designer
+    from .designer.widget_face import face_path_figure
+    from .protocols.checks import check_files, validate
+    from .protocols.loading import (
+        Library,
+        load_library,
+        load_protocol,
+        parse_protocol,
+        resolve_protocol,
     )
-    from .screening.form import IntakeForm, outcome_legend, practice_quiz
+    from .protocols.model import (
+        ChangeNote,
+        Defaults,
+        Protocol,
+        Step,
+        TimelineEntry,
+        protocol_json_schema,
+    )
+    from .reference.data import ReferenceData, Rule, Technique, Zone, reference
+    from .screening.engine import OUTCOMES, ScreeningResult, screen
+    from .screening.fields import Intake
+    from .screening.form import IntakeForm
+    from .screening.intake import load_intake, parse_intake
+    from .screening.practice import outcome_legend, practice_quiz
+    from .screening.rules import screening_questions
     from .session.app import GuidedSession, guided_session
     from .session.timer import SessionTimer
-    from .sheets.data import (
-        DayResult,
-        RowProblem,
-        make_day_sheets,
-        session_sheet,
-        sheet_png_pages,
-        sheet_to_pdf,
-        write_sheet_pdf,
-    )
+    from .sheets.appointments import RowProblem
+    from .sheets.data import session_sheet
+    from .sheets.day import DayResult, make_day_sheets
     from .sheets.maker import sheet_maker
-    from .training.lessons import (
-        Lesson,
+    from .sheets.render import sheet_png_pages, sheet_to_pdf, write_sheet_pdf
+    from .training.content import Lesson, QuizQuestion, load_lessons, load_quiz
+    from .training.widgets import (
         LessonBook,
         ProtocolWalkthrough,
         Quiz,
-        QuizQuestion,
         lesson_book,
-        load_lessons,
-        load_quiz,
         protocol_walkthrough,
         quiz,
     )
@@ -93,143 +197,13 @@ if TYPE_CHECKING:
     from .views.facemap import face_map_svg, zone_geometry
     from .views.widgets import protocol_browser, validation_report
 
-__all__ = [
-    "OUTCOMES",
-    "AppointmentsError",
-    "ChangeNote",
-    "DayResult",
-    "Defaults",
-    "ExportError",
-    "Finding",
-    "GuidedSession",
-    "Intake",
-    "IntakeError",
-    "IntakeForm",
-    "Lesson",
-    "LessonBook",
-    "Library",
-    "LibraryError",
-    "Protocol",
-    "ProtocolComparison",
-    "ProtocolDesigner",
-    "ProtocolDraft",
-    "ProtocolFileError",
-    "ProtocolToolsError",
-    "ProtocolWalkthrough",
-    "Quiz",
-    "QuizQuestion",
-    "ReferenceData",
-    "ReferenceDataError",
-    "RowProblem",
-    "Rule",
-    "ScreeningResult",
-    "SessionError",
-    "SessionTimer",
-    "Step",
-    "StepChange",
-    "Technique",
-    "TimelineEntry",
-    "Zone",
-    "ZoneTime",
-    "__version__",
-    "bump_version",
-    "check_files",
-    "compare_protocols",
-    "data_dir",
-    "face_map_svg",
-    "face_path_figure",
-    "guided_session",
-    "lesson_book",
-    "load_intake",
-    "load_lessons",
-    "load_library",
-    "load_protocol",
-    "load_quiz",
-    "make_day_sheets",
-    "outcome_legend",
-    "parse_intake",
-    "parse_protocol",
-    "practice_quiz",
-    "protocol_browser",
-    "protocol_designer",
-    "protocol_json_schema",
-    "protocol_walkthrough",
-    "quiz",
-    "reference",
-    "resolve_protocol",
-    "screen",
-    "screening_questions",
-    "session_sheet",
-    "sheet_maker",
-    "sheet_png_pages",
-    "sheet_to_pdf",
-    "timeline_figure",
-    "validate",
-    "validation_report",
-    "write_sheet_pdf",
-    "zone_geometry",
-    "zone_time_figure",
-]
-
-# Names whose modules pull in pandas, plotly, ipywidgets or typst: imported on first use.
-_LAZY = {
-    "timeline_figure": ".views.charts",
-    "zone_time_figure": ".views.charts",
-    "face_map_svg": ".views.facemap",
-    "zone_geometry": ".views.facemap",
-    "protocol_browser": ".views.widgets",
-    "validation_report": ".views.widgets",
-    "Intake": ".screening.engine",
-    "OUTCOMES": ".screening.engine",
-    "ScreeningResult": ".screening.engine",
-    "load_intake": ".screening.engine",
-    "parse_intake": ".screening.engine",
-    "screen": ".screening.engine",
-    "screening_questions": ".screening.engine",
-    "IntakeForm": ".screening.form",
-    "outcome_legend": ".screening.form",
-    "practice_quiz": ".screening.form",
-    "SessionTimer": ".session.timer",
-    "GuidedSession": ".session.app",
-    "guided_session": ".session.app",
-    "DayResult": ".sheets.data",
-    "RowProblem": ".sheets.data",
-    "make_day_sheets": ".sheets.data",
-    "session_sheet": ".sheets.data",
-    "sheet_png_pages": ".sheets.data",
-    "sheet_to_pdf": ".sheets.data",
-    "write_sheet_pdf": ".sheets.data",
-    "sheet_maker": ".sheets.maker",
-    "ProtocolComparison": ".designer.draft",
-    "ProtocolDraft": ".designer.draft",
-    "StepChange": ".designer.draft",
-    "ZoneTime": ".designer.draft",
-    "bump_version": ".designer.draft",
-    "compare_protocols": ".designer.draft",
-    "ProtocolDesigner": ".designer.widget",
-    "face_path_figure": ".designer.widget",
-    "protocol_designer": ".designer.widget",
-    "Lesson": ".training.lessons",
-    "LessonBook": ".training.lessons",
-    "ProtocolWalkthrough": ".training.lessons",
-    "Quiz": ".training.lessons",
-    "QuizQuestion": ".training.lessons",
-    "lesson_book": ".training.lessons",
-    "load_lessons": ".training.lessons",
-    "load_quiz": ".training.lessons",
-    "protocol_walkthrough": ".training.lessons",
-    "quiz": ".training.lessons",
-}
-
 
 def __getattr__(name: str) -> Any:
-    module_name = _LAZY.get(name)
+    module_name = _PUBLIC.get(name)
     if module_name is None:
         raise AttributeError(f"module 'protocol_tools' has no attribute {name!r}")
-    from importlib import import_module
-
     value = getattr(import_module(module_name, __name__), name)
-    globals()[name] = value
+    globals()[name] = value  # the next look-up is a plain attribute
     return value
 
 

@@ -1,4 +1,4 @@
-"""The ``protocol-tools`` command line.
+"""The ``protocol-tools`` command line: the parser; each feature adds its commands.
 
 Exit status: 0 all good (warnings are printed), 1 errors found (or warnings with
 ``--strict``) or a file could not be used, 2 wrong usage.
@@ -12,176 +12,27 @@ Exit status: 0 all good (warnings are printed), 1 errors found (or warnings with
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Callable, Sequence
-from pathlib import Path
-from string import Template
 
 from .core.errors import ProtocolToolsError
-from .core.text import minutes
+from .protocols.cli import CORE_COMMANDS, EXIT_FINDINGS, EXIT_OK
+from .protocols.cli import register as register_core
 
 __all__ = ["main"]
 
-EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
-
-
-# -- validate ------------------------------------------------------------------
-
-
-def _cmd_validate(args: argparse.Namespace) -> int:
-    from .core.findings import summarize
-    from .protocols.checks import check_files
-    from .protocols.loading import protocol_files
-
-    missing = [p for p in args.paths if not Path(p).exists()]
-    if missing:
-        for path in missing:
-            print(f"{path}: no such file or folder", file=sys.stderr)
-        return EXIT_FINDINGS
-    if not protocol_files(args.paths):
-        print("no protocol files (*.yaml) found in " + ", ".join(args.paths), file=sys.stderr)
-        return EXIT_FINDINGS
-    results = check_files(args.paths)
-    everything = [finding for findings in results.values() for finding in findings]
-    counts = summarize(everything)
-    failed = counts["error"] > 0 or (args.strict and counts["warning"] > 0)
-    if args.format == "json":
-        payload = {
-            "files": {path: [f.to_dict() for f in findings] for path, findings in results.items()},
-            "errors": counts["error"],
-            "warnings": counts["warning"],
-            "valid": not failed,
-        }
-        print(json.dumps(payload, indent=2, ensure_ascii=False))
-    else:
-        for finding in everything:
-            print(finding)
-        files = len(results)
-        print(
-            f"{files} file{'s' if files != 1 else ''} checked: "
-            f"{counts['error']} error{'s' if counts['error'] != 1 else ''}, "
-            f"{counts['warning']} warning{'s' if counts['warning'] != 1 else ''}"
-        )
-    return EXIT_FINDINGS if failed else EXIT_OK
-
-
-# -- show ----------------------------------------------------------------------
-
-MAX_CELL = 46
-
-
-def _table(header: list[str], rows: list[list[str]], numeric: set[int]) -> str:
-    """A plain-text table: text left-aligned, numbers and times right-aligned."""
-    cells = [[c if len(c) <= MAX_CELL else c[: MAX_CELL - 1] + "…" for c in r] for r in rows]
-    widths = [max(len(str(x)) for x in column) for column in zip(header, *cells, strict=False)]
-
-    def line(values: list[str]) -> str:
-        return "  ".join(
-            v.rjust(w) if i in numeric else v.ljust(w)
-            for i, (v, w) in enumerate(zip(values, widths, strict=True))
-        ).rstrip()
-
-    return "\n".join([line(header), line(["-" * w for w in widths]), *map(line, cells)])
-
-
-def _cmd_show(args: argparse.Namespace) -> int:
-    from .protocols.loading import resolve_protocol
-
-    protocol = resolve_protocol(args.protocol, args.library)
-    if args.format == "csv":
-        from .core.spreadsheet import frame_csv_text
-
-        sys.stdout.write(frame_csv_text(protocol.to_frame(), index=True))
-        return EXIT_OK
-    if args.format == "json":
-        frame = protocol.to_frame().reset_index()
-        print(frame.to_json(orient="records", indent=2, force_ascii=False))
-        return EXIT_OK
-    rows = [
-        [
-            str(entry.step),
-            entry.zone or (entry.action or entry.kind),
-            entry.side or "",
-            entry.technique or "",
-            minutes(entry.start_s),
-            minutes(entry.end_s),
-        ]
-        for entry in protocol.timeline()
-    ]
-    print(f"{protocol.name} ({protocol.id} {protocol.version}, {protocol.setting})")
-    print(protocol.summary)
-    print()
-    print(_table(["step", "zone", "side", "technique", "start", "end"], rows, numeric={0, 4, 5}))
-    print()
-    print("Device time per zone (m:ss):")
-    per_zone: dict[str, dict[str, float]] = {}
-    for (zone, side), seconds in protocol.zone_seconds().items():
-        per_zone.setdefault(zone, {})[side] = seconds
-    for zone, sides in per_zone.items():
-        parts = ", ".join(f"{side} {minutes(s)}" for side, s in sides.items())
-        print(f"  {zone:<18} {minutes(sum(sides.values())):>6}  ({parts})")
-    print(
-        f"Total device time: {minutes(protocol.device_seconds)}"
-        f"   Whole session: {minutes(protocol.total_seconds)}"
-    )
-    return EXIT_OK
-
-
-# -- new -----------------------------------------------------------------------
-
-
-def _cmd_new(args: argparse.Namespace) -> int:
-    import re
-    from importlib.resources import files
-
-    from .core.atomic import atomic_write_text
-    from .protocols.loading import default_library_dir
-    from .protocols.model import SLUG_PATTERN
-
-    if not re.fullmatch(SLUG_PATTERN, args.id) or len(args.id) > 64:
-        print(
-            f"{args.id!r} is not a valid id: use lower-case letters, digits and hyphens, "
-            "like my-lift-15",
-            file=sys.stderr,
-        )
-        return EXIT_USAGE
-    target = Path(args.output) if args.output else default_library_dir() / f"{args.id}.yaml"
-    if target.exists() and not args.force:
-        print(f"{target} already exists; choose another id or pass --force", file=sys.stderr)
-        return EXIT_FINDINGS
-    template_file = files("protocol_tools.protocols").joinpath("templates/new_protocol.yaml")
-    template = template_file.read_text("utf-8")
-    name = args.name or args.id.replace("-", " ").capitalize()
-    text = Template(template).safe_substitute(id=args.id, name=json.dumps(name, ensure_ascii=False))
-    atomic_write_text(target, text)
-    print(f"wrote {target}; edit it, then run: protocol-tools validate {target}")
-    return EXIT_OK
-
-
-# -- schema --------------------------------------------------------------------
-
-
-def _cmd_schema(args: argparse.Namespace) -> int:
-    from .protocols.model import protocol_json_schema
-
-    text = json.dumps(protocol_json_schema(), indent=2, ensure_ascii=False) + "\n"
-    if args.output:
-        from .core.atomic import atomic_write_text
-
-        atomic_write_text(args.output, text)
-        print(f"wrote {args.output}")
-    else:
-        sys.stdout.write(text)
-    return EXIT_OK
-
-
-# -- wiring --------------------------------------------------------------------
-
 Command = Callable[[argparse.Namespace], int]
 
-
-CORE_COMMANDS = ("validate", "show", "new", "schema")
+# Modules that define sub-commands next to the feature they expose; each has a
+# ``register(commands)`` function taking the sub-parsers object.
+_FEATURE_MODULES: tuple[str, ...] = (
+    # screening (issue 3)
+    "screening.cli",
+    # session sheets (issue 5)
+    "sheets.cli",
+    # designer (issue 6)
+    "designer.cli",
+)
 
 
 def build_parser(*, with_features: bool = True) -> argparse.ArgumentParser:
@@ -195,50 +46,11 @@ def build_parser(*, with_features: bool = True) -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-
-    validate = commands.add_parser(
-        "validate", help="check protocol files or folders and say what is wrong, and where"
-    )
-    validate.add_argument("paths", nargs="+", metavar="PATH", help="protocol files or folders")
-    validate.add_argument("--strict", action="store_true", help="fail on warnings too")
-    validate.add_argument("--format", choices=("text", "json"), default="text")
-    validate.set_defaults(handler=_cmd_validate)
-
-    show = commands.add_parser("show", help="print a protocol's timeline and time per zone")
-    show.add_argument("protocol", metavar="PROTOCOL", help="an id from the library or a file")
-    show.add_argument("--library", metavar="DIR", help="the protocol folder (default: protocols/)")
-    show.add_argument("--format", choices=("text", "csv", "json"), default="text")
-    show.set_defaults(handler=_cmd_show)
-
-    new = commands.add_parser("new", help="write a valid starting protocol to edit")
-    new.add_argument("id", metavar="ID", help="lower-case slug, e.g. my-lift-15")
-    new.add_argument("--name", help="the protocol's display name")
-    new.add_argument(
-        "-o", "--output", metavar="FILE", help="where to write (default: protocols/ID.yaml)"
-    )
-    new.add_argument("--force", action="store_true", help="overwrite an existing file")
-    new.set_defaults(handler=_cmd_new)
-
-    schema = commands.add_parser("schema", help="print the protocol file's JSON Schema")
-    schema.add_argument("-o", "--output", metavar="FILE", help="write it to FILE instead")
-    schema.set_defaults(handler=_cmd_schema)
-
+    register_core(commands)
     if with_features:
         for register in _extra_commands():
             register(commands)
     return parser
-
-
-# Modules that define sub-commands next to the feature they expose; each has a
-# ``register(commands)`` function taking the sub-parsers object.
-_FEATURE_MODULES: tuple[str, ...] = (
-    # screening (issue 3)
-    "screening.engine",
-    # session sheets (issue 5)
-    "sheets.data",
-    # designer (issue 6)
-    "designer.draft",
-)
 
 
 def _extra_commands() -> list[Callable[[argparse._SubParsersAction], None]]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import os
 import secrets
+import stat
 import sys
 import tempfile
 from collections.abc import Iterator
@@ -23,22 +24,33 @@ __all__ = [
     "atomic_write_bytes",
     "atomic_write_text",
     "create_new_bytes",
+    "current_umask",
     "file_lock",
+    "make_folder",
     "write_new_file",
 ]
 
 
 def atomic_write_bytes(path: str | Path, data: bytes) -> None:
-    """Write ``data`` to a temporary file beside ``path``, then rename it over ``path``."""
+    """Write ``data`` to a temporary file beside ``path``, then rename it over ``path``.
+
+    The file gets the mode a plain ``open(path, "w")`` would give it: the old file's
+    mode when it replaces one, else read-write for everyone the umask allows (a
+    temporary file alone would be private to its owner, locking colleagues out of a
+    shared folder).
+    """
     path = Path(path)
+    make_folder(path.parent, path, "write")
+    mode = _mode_for(path)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(
             prefix=f".{path.name}.", suffix=".tmp", dir=path.parent
         )
     except OSError as error:
         raise ExportError(f"cannot write {path}: {error.strerror}") from None
     try:
+        if hasattr(os, "fchmod"):  # not on Windows, where files carry no such mode
+            os.fchmod(handle, mode)
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
             stream.flush()
@@ -66,6 +78,8 @@ def create_new_bytes(target: str | Path, data: bytes) -> None:
     :class:`FileExistsError` when the name is taken.
     """
     target = Path(target)
+    # Checked first: a failure on the staging file would name it, not the target.
+    make_folder(target.parent, target, "create")
     staging = target.with_name(f".{target.name}.{secrets.token_hex(6)}.new")
     atomic_write_bytes(staging, data)
     try:
@@ -94,6 +108,7 @@ def write_new_file(folder: str | Path, stem: str, suffix: str, data: bytes) -> P
     ['C-0042_2026-11-23.csv', 'C-0042_2026-11-23-2.csv', 'C-0042_2026-11-23-3.csv']
     """
     folder = Path(folder)
+    make_folder(folder, folder / f"{stem}{suffix}", "save")
     for number in range(1, _MAX_SAME_NAME + 1):
         path = folder / f"{stem}{'' if number == 1 else f'-{number}'}{suffix}"
         try:
@@ -110,6 +125,44 @@ def write_new_file(folder: str | Path, stem: str, suffix: str, data: bytes) -> P
 _MAX_SAME_NAME = 999
 
 
+def make_folder(folder: Path, target: Path, verb: str) -> None:
+    """Create ``folder`` (and its parents) for ``target``; ExportError naming ``target``
+    and, when a file stands where a folder belongs, that file."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):
+        blocker = next(
+            (p for p in (folder, *folder.parents) if p.exists() and not p.is_dir()), folder
+        )
+        raise ExportError(
+            f"cannot {verb} {target}: {blocker} is a file, not a folder; choose another folder"
+        ) from None
+    except OSError as error:
+        raise ExportError(f"cannot {verb} {target}: {error.strerror}") from None
+
+
+def _mode_for(path: Path) -> int:
+    """The permission bits a new file at ``path`` should get (see atomic_write_bytes)."""
+    try:
+        return stat.S_IMODE(path.stat().st_mode)
+    except OSError:
+        return 0o666 & ~current_umask()
+
+
+def current_umask() -> int:
+    """The process's umask, read without changing it where the system allows."""
+    try:  # Linux: no window in which another thread sees a changed umask
+        with Path("/proc/self/status").open(encoding="ascii") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 @contextlib.contextmanager
 def file_lock(path: str | Path) -> Iterator[None]:
     """Hold an exclusive lock on ``path`` (created if missing) for the ``with`` block.
@@ -119,9 +172,9 @@ def file_lock(path: str | Path) -> Iterator[None]:
     write 1.0.1) cannot interleave with another one.
     """
     path = Path(path)
+    make_folder(path.parent, path, "lock")
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+        handle = _open_lock_file(path)
     except OSError as error:
         raise ExportError(f"cannot lock {path}: {error.strerror}") from None
     try:
@@ -132,6 +185,18 @@ def file_lock(path: str | Path) -> Iterator[None]:
             _unlock(handle)
     finally:
         os.close(handle)
+
+
+def _open_lock_file(path: Path) -> int:
+    # Created readable and writable for all the umask allows, so colleagues sharing
+    # the folder can lock it too. A lock file another user created may be read-only
+    # for us: a lock works on a read-only descriptor as well, so open it that way.
+    if path.exists() and not os.access(path, os.W_OK):
+        return os.open(path, os.O_RDONLY)
+    try:
+        return os.open(path, os.O_RDWR | os.O_CREAT, 0o666)
+    except PermissionError:
+        return os.open(path, os.O_RDONLY)
 
 
 if sys.platform == "win32":  # pragma: no cover - exercised on Windows only

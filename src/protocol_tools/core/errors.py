@@ -7,8 +7,10 @@ can show a clear message instead of a traceback::
      ├── ProtocolFileError     a protocol file cannot be read or is invalid
      ├── ReferenceDataError    a file in data/ is missing or malformed
      ├── LibraryError          a protocol id or library folder cannot be found
+     │    └── SavedMeanwhileError   (designer.store) someone saved a newer version first
      ├── IntakeError           an intake form is incomplete or wrong
      ├── ExportError           a sheet or log could not be written
+     │    └── ExistingSheetsError   (sheets.day) a day's sheets exist and --force was not given
      ├── AppointmentsError     a day's appointments file cannot be read as a whole
      └── SessionError          a guided session was asked for something it cannot do
 

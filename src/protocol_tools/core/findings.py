@@ -1,10 +1,13 @@
 """What the validator reports: a finding names a rule, a place and what is wrong.
 
->>> finding = make_finding("not-positive", "must be more than 0 (got -30)",
-...                        ("steps", 3, "seconds"), file="protocols/lift-20.yaml",
-...                        line=14, column=5)
+>>> finding = Finding("not-positive", "error", "must be more than 0 (got -30)",
+...                   ("steps", 3, "seconds"), file="protocols/lift-20.yaml", line=14, column=5)
 >>> print(finding)
 protocols/lift-20.yaml:14:5 steps[3].seconds: must be more than 0 (got -30) [error: not-positive]
+
+A leaf: it imports nothing of the package, so every layer may use it. Findings
+for a rule of ``data/rules.yaml`` (severity and explanation filled in) come from
+:func:`protocol_tools.reference.rules.make_finding`.
 """
 
 from __future__ import annotations
@@ -13,9 +16,7 @@ from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..reference.data import reference
-
-__all__ = ["Finding", "field_path", "make_finding", "summarize"]
+__all__ = ["Finding", "field_path", "summarize"]  # make_finding: see __getattr__
 
 
 def field_path(path: Sequence[Hashable]) -> str:
@@ -76,32 +77,6 @@ class Finding:
             "explanation": self.explanation,
             "source": self.source,
         }
-
-
-def make_finding(
-    code: str,
-    message: str,
-    path: Sequence[Hashable] = (),
-    *,
-    file: str | None = None,
-    line: int | None = None,
-    column: int | None = None,
-) -> Finding:
-    """A finding for rule ``code``; its severity and explanation come from data/rules.yaml."""
-    rule = reference().rules.get(code)
-    if rule is None:  # a programming error: every code must be in data/rules.yaml
-        raise KeyError(f"rule {code!r} is not in data/rules.yaml")
-    return Finding(
-        code=code,
-        severity=rule.severity,
-        message=message,
-        path=tuple(path),
-        file=file,
-        line=line,
-        column=column,
-        explanation=rule.explanation,
-        source=rule.source,
-    )
 
 
 def summarize(findings: Iterable[Finding]) -> dict[str, int]:

@@ -15,11 +15,8 @@ budget, and bounds nesting, size and string length. Every problem becomes a
 from __future__ import annotations
 
 import codecs
-import datetime as dt
 import io
-import math
 import os
-import re
 import stat
 from collections.abc import Hashable
 from dataclasses import dataclass, field
@@ -27,6 +24,8 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+
+from .yaml_scalars import STANDARD_TAG, scalar_value
 
 # libyaml's C parser when PyYAML was built with it (about 35 times faster than a
 # pure-Python parser here); we only take its events, never its constructors.
@@ -51,7 +50,7 @@ MAX_SCALAR_CHARS = 20_000
 _TOO_DEEP = f"nesting deeper than {MAX_DEPTH} levels"
 
 _SAFE_TAGS = {
-    "tag:yaml.org,2002:" + name
+    STANDARD_TAG + name
     for name in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq")
 }
 
@@ -265,92 +264,6 @@ def _syntax_problem(error: yaml.MarkedYAMLError, text: str) -> YamlProblem:
     return YamlProblem("yaml-syntax", f"not valid YAML: {problem}", mark.line + 1, mark.column + 1)
 
 
-# -- scalars: the YAML 1.2 core schema, plus dates -------------------------------
-
-_NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
-_BOOL = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
-_INT = re.compile(r"^[-+]?[0-9]+$")
-_OCTAL = re.compile(r"^0o[0-7]+$")
-_HEX = re.compile(r"^0x[0-9a-fA-F]+$")
-_FLOAT = re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$")
-_INF = re.compile(r"^[-+]?\.(?:inf|Inf|INF)$")
-_NAN = re.compile(r"^\.(?:nan|NaN|NAN)$")
-_DATE = re.compile(r"^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}$")
-_DATETIME = re.compile(
-    r"^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:[Tt]|[ \t]+)[0-9]{1,2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]*)?)?"
-    r"(?:[ \t]*(?:Z|[-+][0-9]{1,2}(?::?[0-9]{2})?))?$"
-)
-_TAG = "tag:yaml.org,2002:"
-
-
-def _implicit(value: str) -> Any:
-    """The value of a plain (unquoted, untagged) scalar."""
-    if _NULL.match(value):
-        return None
-    if value in _BOOL:
-        return _BOOL[value]
-    if _INT.match(value):
-        return int(value)
-    if _OCTAL.match(value):
-        return int(value[2:], 8)
-    if _HEX.match(value):
-        return int(value[2:], 16)
-    if _FLOAT.match(value):
-        return float(value)
-    if _INF.match(value):
-        return -math.inf if value.startswith("-") else math.inf
-    if _NAN.match(value):
-        return math.nan
-    if _DATE.match(value):
-        year, month, day = (int(part) for part in value.split("-"))
-        return dt.date(year, month, day)
-    if _DATETIME.match(value):
-        return _datetime(value)
-    return value
-
-
-def _datetime(value: str) -> dt.datetime:
-    date_part, _, rest = re.split(r"([Tt]|[ \t]+)", value, maxsplit=1)
-    rest = rest.strip().replace(" ", "")
-    if rest.endswith(("Z", "z")):
-        rest = rest[:-1] + "+00:00"
-    return dt.datetime.fromisoformat(f"{dt.date.fromisoformat(_pad_date(date_part))}T{rest}")
-
-
-def _pad_date(value: str) -> str:
-    year, month, day = value.split("-")
-    return f"{year}-{int(month):02d}-{int(day):02d}"
-
-
-def _tagged(tag: str, value: str) -> Any:
-    """The value of a scalar with an explicit standard tag (``!!int "3"``)."""
-    kind = tag.removeprefix(_TAG)
-    if kind == "str":
-        return value
-    resolved = _implicit(value)
-    expected = {
-        "int": int,
-        "float": (int, float),
-        "bool": bool,
-        "null": type(None),
-        "timestamp": (dt.date, dt.datetime),
-    }[kind]
-    if kind == "float" and isinstance(resolved, int) and not isinstance(resolved, bool):
-        return float(resolved)
-    if kind in ("int", "float") and isinstance(resolved, bool):
-        raise ValueError(f"{value!r} is not a {kind}")
-    if not isinstance(resolved, expected):
-        raise ValueError(f"{value!r} is not a {kind}")
-    return resolved
-
-
-def _scalar(event: yaml.ScalarEvent) -> Any:
-    tag = event.tag
-    if tag in (None, "!") or (not tag and event.implicit[0]):
-        return _implicit(event.value) if event.style in (None, "") and tag is None else event.value
-    return _tagged(tag, event.value)
-
-
 # -- building plain data from the event stream ---------------------------------
 
 
@@ -408,7 +321,7 @@ class _Builder:
                     *where,
                 )
             try:
-                value = _scalar(event)
+                value = scalar_value(event)
             except ValueError as error:
                 raise YamlProblem(
                     "yaml-syntax", f"cannot read this value: {error}", *where, self._child_path()

@@ -75,8 +75,10 @@ def frame_csv_text(frame: Any, *, index: bool = False) -> str:
 
 def _missing(value: Any) -> bool:
     try:
-        return value is None or (isinstance(value, float) and math.isnan(value)) or (
-            type(value).__name__ in ("NAType", "NaTType")
+        return (
+            value is None
+            or (isinstance(value, float) and math.isnan(value))
+            or (type(value).__name__ in ("NAType", "NaTType"))
         )
     except TypeError:
         return False

@@ -10,16 +10,20 @@ True
 datetime.date(2027, 1, 4)
 >>> without_bidi_controls("jaw\u202eenil")
 'jawenil'
+>>> suggest("jaw line", ["jawline", "neck"]), suggest("xyz", ["neck"])
+('jawline', None)
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import math
 import re
+from collections.abc import Iterable
 from typing import Any
 
-__all__ = ["add_days", "as_date", "minutes", "number", "without_bidi_controls"]
+__all__ = ["add_days", "as_date", "minutes", "number", "suggest", "without_bidi_controls"]
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 # Characters that reorder the text around them (embeddings, overrides, isolates and
@@ -80,3 +84,16 @@ def number(value: float | None, unit: str = "") -> str:
     else:
         text = f"{value:g}"
     return f"{text}{unit}"
+
+
+def suggest(value: Any, choices: Iterable[str]) -> str | None:
+    """The closest choice to a mistyped value ("jaw line" -> "jawline"), if any."""
+    if not isinstance(value, str):
+        return None
+    choices = list(choices)
+    squashed = {choice.replace("-", "").replace("_", ""): choice for choice in choices}
+    key = value.strip().lower().replace(" ", "").replace("-", "").replace("_", "")
+    if key in squashed:
+        return squashed[key]
+    close = difflib.get_close_matches(value.lower(), choices, n=1, cutoff=0.6)
+    return close[0] if close else None

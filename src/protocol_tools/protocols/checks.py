@@ -21,10 +21,11 @@ from pathlib import Path
 from typing import Any
 
 from ..core.errors import ProtocolFileError
-from ..core.findings import Finding, make_finding
+from ..core.findings import Finding
 from ..core.safe_yaml import YamlDocument
 from ..core.text import number
 from ..reference.data import reference
+from ..reference.rules import make_finding
 from .loading import duplicate_id_finding, load_protocol, protocol_files, suggest
 from .model import Protocol, Step
 

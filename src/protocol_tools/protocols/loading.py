@@ -8,7 +8,6 @@
 
 from __future__ import annotations
 
-import difflib
 import os
 from collections.abc import Hashable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -18,15 +17,18 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel, ValidationError
 
 from ..core.errors import LibraryError, ProtocolFileError
-from ..core.findings import Finding, make_finding
+from ..core.findings import Finding
+from ..core.paths import LIBRARY_ENV, repo_root
 from ..core.safe_yaml import YamlDocument, YamlProblem, read_yaml_file, read_yaml_text
-from ..reference.data import repo_root
+from ..core.text import suggest
+from ..reference.rules import make_finding
 from .model import Protocol
 
 if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = [
+    "PROTOCOL_SUFFIXES",
     "Library",
     "default_library_dir",
     "load_library",
@@ -34,12 +36,13 @@ __all__ = [
     "parse_protocol",
     "protocol_files",
     "resolve_protocol",
+    "suggest",
+    "unknown_id_message",
 ]
 
 PROTOCOL_SUFFIXES = (".yaml", ".yml")
 
 
-LIBRARY_ENV = "PROTOCOL_TOOLS_LIBRARY"
 
 
 def default_library_dir() -> Path:
@@ -208,19 +211,6 @@ def _fields_of(path: tuple[Hashable, ...]) -> Iterable[str]:
     return model.model_fields
 
 
-def suggest(value: Any, choices: Iterable[str]) -> str | None:
-    """The closest choice to a mistyped value ("jaw line" -> "jawline"), if any."""
-    if not isinstance(value, str):
-        return None
-    choices = list(choices)
-    squashed = {choice.replace("-", "").replace("_", ""): choice for choice in choices}
-    key = value.strip().lower().replace(" ", "").replace("-", "").replace("_", "")
-    if key in squashed:
-        return squashed[key]
-    close = difflib.get_close_matches(value.lower(), choices, n=1, cutoff=0.6)
-    return close[0] if close else None
-
-
 def _translate(error: Mapping[str, Any], document: YamlDocument) -> Finding:
     path = tuple(error["loc"])
     kind = error["type"]
@@ -314,7 +304,7 @@ class Library(Mapping[str, Protocol]):
         try:
             return self.protocols[key]
         except KeyError:
-            raise LibraryError(_unknown_id_message(key, self.protocols, self.folder)) from None
+            raise LibraryError(unknown_id_message(key, self.protocols, self.folder)) from None
 
     def __contains__(self, key: object) -> bool:
         return key in self.protocols
@@ -349,7 +339,8 @@ class Library(Mapping[str, Protocol]):
         return pd.DataFrame(rows).set_index("id") if rows else pd.DataFrame(rows)
 
 
-def _unknown_id_message(key: str, known: Mapping[str, Any], folder: Path) -> str:
+def unknown_id_message(key: str, known: Mapping[str, Any], folder: Path) -> str:
+    """ "no protocol with id 'x' in DIR; did you mean 'y'?" for an id nobody holds."""
     message = f"no protocol with id {key!r} in {folder}"
     hint = suggest(key, known)
     if hint:
@@ -405,4 +396,4 @@ def resolve_protocol(reference: str | Path, library_dir: str | Path | None = Non
     if candidate.is_file():
         return load_protocol(candidate)
     known = {p.stem: p for p in protocol_files([folder])} if folder.is_dir() else {}
-    raise LibraryError(_unknown_id_message(str(reference), known, folder))
+    raise LibraryError(unknown_id_message(str(reference), known, folder))

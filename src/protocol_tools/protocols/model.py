@@ -23,7 +23,17 @@ if TYPE_CHECKING:
 
     from ..core.safe_yaml import YamlDocument
 
-__all__ = ["ChangeNote", "Defaults", "Protocol", "Step", "TimelineEntry"]
+__all__ = [
+    "ChangeNote",
+    "Defaults",
+    "Kind",
+    "Protocol",
+    "Scope",
+    "Setting",
+    "Side",
+    "Step",
+    "TimelineEntry",
+]
 
 FORMAT_VERSION = 1
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
@@ -31,8 +41,9 @@ VERSION_PATTERN = r"^\d+\.\d+\.\d+$"
 
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, min_length=1, max_length=64)]
 Version = Annotated[str, StringConstraints(pattern=VERSION_PATTERN, max_length=32)]
-ShortText = Annotated[str, StringConstraints(min_length=1, max_length=300)]
-LongText = Annotated[str, StringConstraints(min_length=1, max_length=5000)]
+SHORT_TEXT_MAX, LONG_TEXT_MAX = 300, 5000
+ShortText = Annotated[str, StringConstraints(min_length=1, max_length=SHORT_TEXT_MAX)]
+LongText = Annotated[str, StringConstraints(min_length=1, max_length=LONG_TEXT_MAX)]
 PositiveNumber = Annotated[float, Field(gt=0, allow_inf_nan=False)]
 PositiveWhole = Annotated[int, Field(gt=0)]
 
@@ -47,6 +58,7 @@ MAX_PASSES = 1000
 Kind = Literal["prep", "treatment", "closing"]
 Side = Literal["left", "right", "both"]
 Setting = Literal["clinic", "home"]
+Scope = Literal["full-face", "targeted"]
 
 
 class _Strict(BaseModel):
@@ -121,7 +133,7 @@ class Protocol(_Strict):
     target_minutes: PositiveNumber | None = Field(
         default=None, description="The device time the protocol claims, checked against its steps."
     )
-    scope: Literal["full-face", "targeted"] = Field(
+    scope: Scope = Field(
         default="full-face",
         description="full-face protocols must cover the core zones; targeted ones need not.",
     )

@@ -2,87 +2,61 @@
 
 Safety limits and defaults live in those YAML files, each with its source, so a
 clinic can change them without touching code. Set ``PROTOCOL_TOOLS_DATA`` to use
-another folder.
+another folder. Every file is checked whole by :mod:`.loader` when first read; a
+mistake is a :class:`ReferenceDataError` naming file, line and field.
 
     >>> ref = reference()
     >>> ref.zones["jawline"].name
     'Jawline'
     >>> ref.limits["microcurrent"]["max_current_uA"]
     1000
+    >>> session_care().next_visit.weeks.max, sheet_settings().paper
+    (6, 'a4')
 """
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 from ..core.errors import ReferenceDataError
-from ..core.safe_yaml import YamlProblem, read_yaml_file
-
-# The installed package folder (src/protocol_tools in a checkout).
-PACKAGE_DIR = Path(__file__).resolve().parents[1]
+from ..core.paths import PACKAGE_DIR, data_dir, inside_repository, private_dir, repo_root
+from . import loader
+from .loader import data_document, data_model, file_key, load_data_file
+from .models import (
+    ContraindicationsFile,
+    LimitsFile,
+    RulesFile,
+    SessionCareFile,
+    SheetFile,
+    TechniquesFile,
+    ZonesFile,
+)
+from .problems import problem_error
 
 __all__ = [
+    "PACKAGE_DIR",
     "ReferenceData",
     "Rule",
     "Technique",
     "Zone",
+    "clear_cache",
+    "contraindications",
     "data_dir",
     "inside_repository",
     "load_data_file",
     "private_dir",
     "reference",
+    "repo_root",
+    "session_care",
+    "sheet_settings",
+    "zones_file",
 ]
 
-DATA_ENV = "PROTOCOL_TOOLS_DATA"
-
-
-def data_dir() -> Path:
-    """The folder holding the reference data.
-
-    ``$PROTOCOL_TOOLS_DATA`` if set; else the copy shipped inside an installed
-    wheel; else ``data/`` of the source checkout.
-    """
-    override = os.environ.get(DATA_ENV)
-    if override:
-        return Path(override)
-    shipped = PACKAGE_DIR / "data"
-    if shipped.is_dir():
-        return shipped
-    return PACKAGE_DIR.parents[1] / "data"
-
-
-def repo_root() -> Path | None:
-    """The source checkout this package runs from, if it runs from one."""
-    root = PACKAGE_DIR.parents[1]
-    return root if (root / "pyproject.toml").is_file() else None
-
-
-def private_dir(env: str, default_name: str) -> Path:
-    """Where files about clients go: ``$env`` if set, else ``~/default_name``.
-
-    Never inside the project, so client data cannot be committed by accident.
-    """
-    override = os.environ.get(env)
-    return Path(override).expanduser() if override else Path.home() / default_name
-
-
-def inside_repository(folder: Path) -> bool:
-    """Whether ``folder`` lies inside the source checkout this package runs from."""
-    root = repo_root()
-    return root is not None and folder.resolve().is_relative_to(root.resolve())
-
-
-def load_data_file(name: str) -> Any:
-    """Read ``data/<name>`` with the safe YAML reader; raise ReferenceDataError."""
-    path = data_dir() / name
-    try:
-        return read_yaml_file(path).data
-    except YamlProblem as problem:
-        raise ReferenceDataError(f"{path}: {problem}") from None
+# The files reference() combines; an edit to any of them gives a new ReferenceData.
+REFERENCE_FILES = ("zones.yaml", "techniques.yaml", "rules.yaml", "limits.yaml")
 
 
 @dataclass(frozen=True)
@@ -129,56 +103,75 @@ class ReferenceData:
     rules: dict[str, Rule]
 
 
-def _require(entry: dict[str, Any], key: str, where: str) -> Any:
-    if not isinstance(entry, dict) or key not in entry:
-        raise ReferenceDataError(f"{where}: missing {key!r}")
-    return entry[key]
+def reference() -> ReferenceData:
+    """The reference data, read once per data folder and change of its files."""
+    folder = data_dir()
+    return _reference_at(folder, tuple(file_key(folder / name) for name in REFERENCE_FILES))
 
 
 @cache
-def _reference_at(folder: Path) -> ReferenceData:
-    zones_doc = load_data_file("zones.yaml")
-    zones = {}
-    for index, entry in enumerate(_require(zones_doc, "zones", "zones.yaml")):
-        where = f"{data_dir() / 'zones.yaml'} zones[{index}]"
-        zone = Zone(
-            id=_require(entry, "id", where),
-            name=_require(entry, "name", where),
-            muscles=tuple(entry.get("muscles") or ()),
-            direction=_require(entry, "direction", where),
-            max_current_uA=_require(entry, "max_current_uA", where),
-            current_source=_require(entry, "current_source", where),
-            notes=entry.get("notes") or "",
+def _reference_at(folder: Path, keys: tuple[Any, ...]) -> ReferenceData:
+    del folder, keys  # the cache key only; the loader reads the files
+    zones_doc: ZonesFile = data_model("zones.yaml")
+    techniques_doc: TechniquesFile = data_model("techniques.yaml")
+    rules_doc: RulesFile = data_model("rules.yaml")
+    limits_doc: LimitsFile = data_model("limits.yaml")
+    known = {zone.id for zone in zones_doc.zones}
+    for index, zone in enumerate(limits_doc.core_zones.zones):
+        if zone not in known:
+            raise _limits_problem(
+                ("core_zones", "zones", index), f"{zone!r} is not a zone of zones.yaml"
+            )
+    zones = {
+        z.id: Zone(
+            id=z.id,
+            name=z.name,
+            muscles=tuple(z.muscles or ()),
+            direction=z.direction,
+            max_current_uA=z.max_current_uA,
+            current_source=z.current_source,
+            notes=z.notes or "",
         )
-        zones[zone.id] = zone
-    techniques = {}
-    techniques_doc = load_data_file("techniques.yaml")
-    for index, entry in enumerate(_require(techniques_doc, "techniques", "techniques.yaml")):
-        where = f"{data_dir() / 'techniques.yaml'} techniques[{index}]"
-        technique = Technique(
-            id=_require(entry, "id", where),
-            name=_require(entry, "name", where),
-            description=_require(entry, "description", where),
-            uses_hold=bool(entry.get("uses_hold", False)),
-            source=entry.get("source") or "",
-        )
-        techniques[technique.id] = technique
-    rules = {}
-    for index, entry in enumerate(_require(load_data_file("rules.yaml"), "rules", "rules.yaml")):
-        where = f"{data_dir() / 'rules.yaml'} rules[{index}]"
-        rule = Rule(
-            code=_require(entry, "code", where),
-            severity=_require(entry, "severity", where),
-            explanation=_require(entry, "explanation", where),
-            source=_require(entry, "source", where),
-        )
-        rules[rule.code] = rule
-    limits = load_data_file("limits.yaml")
-    if not isinstance(limits, dict):
-        raise ReferenceDataError(f"{data_dir() / 'limits.yaml'}: expected a mapping")
-    return ReferenceData(zones=zones, techniques=techniques, limits=limits, rules=rules)
+        for z in zones_doc.zones
+    }
+    techniques = {
+        t.id: Technique(t.id, t.name, t.description, t.uses_hold, t.source or "")
+        for t in techniques_doc.techniques
+    }
+    rules = {r.code: Rule(r.code, r.severity, r.explanation, r.source) for r in rules_doc.rules}
+    return ReferenceData(
+        zones=zones, techniques=techniques, limits=load_data_file("limits.yaml"), rules=rules
+    )
 
 
-def reference() -> ReferenceData:
-    """The reference data, read once per data folder."""
-    return _reference_at(data_dir())
+def clear_cache() -> None:
+    """Forget every data file read (a test that rewrites one within one clock tick)."""
+    loader.clear_cache()
+    _reference_at.cache_clear()
+
+
+def _limits_problem(path: tuple[Any, ...], message: str) -> ReferenceDataError:
+    return problem_error(data_document("limits.yaml"), [(path, message)])
+
+
+# -- typed accessors: features may read these instead of plain dicts ---------------
+
+
+def zones_file() -> ZonesFile:
+    """``data/zones.yaml`` checked: canvas, face drawing and zones with their shapes."""
+    return data_model("zones.yaml")
+
+
+def session_care() -> SessionCareFile:
+    """``data/session_care.yaml`` checked: prep checklist, aftercare, next visit."""
+    return data_model("session_care.yaml")
+
+
+def sheet_settings() -> SheetFile:
+    """``data/sheet.yaml`` checked: paper, clinic, practitioner and fonts."""
+    return data_model("sheet.yaml")
+
+
+def contraindications() -> ContraindicationsFile:
+    """``data/contraindications.yaml`` checked: outcomes, rules and list questions."""
+    return data_model("contraindications.yaml")

@@ -3,45 +3,44 @@
 What ``notebooks/02_guided_session.ipynb`` shows (also as a Voilà app, ``make app``)::
 
     >>> from protocol_tools import guided_session
-    >>> app = guided_session()          # doctest: +SKIP
-    >>> app                             # doctest: +SKIP
+    >>> app = guided_session()
+    >>> app.timer.locked
+    True
+    >>> print(app.blockers[0])
+    enter the client code: a short client code ...
+    >>> app                             # shows the app  # doctest: +SKIP
 
-Start stays locked until a ready protocol and a client code are chosen, the client
-is screened for today, and every prep item is ticked. A screening outcome of ``stop``,
-``clearance`` or ``postpone`` keeps it locked unless the practitioner records an
-override with its reason; the override lands in the session log.
+Start stays locked while :mod:`~protocol_tools.session.gate` finds something
+missing; an override of the screening, with its reason, lands in the session log.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import html
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import ipywidgets as widgets
 
-from ..core.errors import ProtocolToolsError, ReferenceDataError, SessionError
+from ..core.errors import ProtocolToolsError, SessionError
+from ..core.privacy import check_client_code
 from ..protocols.loading import Library, load_library
 from ..protocols.model import Protocol
-from ..protocols.readiness import screening_day_problem
-from ..reference.data import load_data_file
-from ..screening.engine import (
-    _FIELD_KINDS,
-    Intake,
-    ScreeningResult,
-    _age_on,
-    check_client_code,
-    load_intake,
-    outcomes,
-    practice_clients,
-    screening_rules,
-)
 from ..screening.form import IntakeForm
-from .timer import SessionTimer, default_sessions_dir
+from ..screening.intake import load_intake
+from ..screening.rules import practice_clients
+from .gate import (
+    practice_intake_on,
+    prep_checklist,
+    screening_day_blocker,
+    start_blockers,
+)
+from .record import default_sessions_dir
+from .timer import SessionTimer
 
+# The gate's names stay importable from here, where they were before the gate moved out.
 __all__ = [
     "GuidedSession",
     "guided_session",
@@ -54,17 +53,6 @@ __all__ = [
 # Rehearsal speeds offered in the app; the timer accepts any speed up to its maximum.
 SPEEDS = (("Real time", 1.0), ("Rehearsal: 10× faster", 10.0), ("Rehearsal: 60× faster", 60.0))
 _LABELS = {"description_width": "initial"}
-_SUMMARY_HEADINGS = {
-    "step": "Step",
-    "kind": "Kind",
-    "what": "What",
-    "side": "Side",
-    "planned_s": "Planned (s)",
-    "actual_s": "Actual (s)",
-    "difference_s": "Difference (s)",
-    "outcome": "Outcome",
-    "adjustments": "Adjustments",
-}
 _SUMMARY_STYLE = (
     "<style>.pt-summary{border-collapse:collapse;font-size:1.05rem}"
     ".pt-summary th,.pt-summary td{padding:.25rem .6rem;text-align:left;"
@@ -73,139 +61,9 @@ _SUMMARY_STYLE = (
 )
 
 
-def prep_checklist() -> list[dict[str, str]]:
-    """The prep items from ``data/session_care.yaml`` (id, text, source)."""
-    data = load_data_file("session_care.yaml")
-    items = data.get("prep_checklist") if isinstance(data, dict) else None
-    if not isinstance(items, list) or not items:
-        raise ReferenceDataError("session_care.yaml: prep_checklist must be a non-empty list")
-    checklist = []
-    for index, item in enumerate(items):
-        if not isinstance(item, dict) or not item.get("id") or not item.get("text"):
-            raise ReferenceDataError(
-                f"session_care.yaml prep_checklist[{index}]: needs id and text"
-            )
-        checklist.append(
-            {
-                "id": str(item["id"]),
-                "text": str(item["text"]),
-                "source": str(item.get("source", "")),
-            }
-        )
-    return checklist
-
-
-def screening_day_blocker(screened_for: dt.date, today: dt.date) -> str | None:
-    """Why a screening answered for another day cannot open today's session (None if
-    it can): the one rule the sheets follow too."""
-    return screening_day_problem(screened_for, today, "the session")
-
-
-def start_blockers(
-    *,
-    protocol: Protocol | None,
-    client_code: str,
-    result: ScreeningResult | None,
-    override_reason: str = "",
-    prep_done: Mapping[str, bool],
-    checklist: Sequence[Mapping[str, str]] | None = None,
-    today: dt.date | None = None,
-) -> list[str]:
-    """Everything that still keeps Start locked, in the practitioner's words ([] = ready).
-
-    The screening counts only for the session day (``today``, default: the
-    computer's date). ``override_reason`` counts only when the screening outcome
-    does not allow treatment; an empty reason is no override::
-
-        >>> for blocker in start_blockers(protocol=None, client_code="C-1", result=None,
-        ...                               prep_done={}):
-        ...     print(blocker)
-        choose a protocol
-        screen the client: answer the intake form and press Screen this client
-        tick the prep checklist (... left)
-    """
-    blockers = []
-    if protocol is None:
-        blockers.append("choose a protocol")
-    try:
-        code = check_client_code(client_code, SessionError)
-    except SessionError:
-        code = None
-        blockers.append(f"enter the client code: {screening_rules().client_code_explain}")
-    if result is None:
-        blockers.append("screen the client: answer the intake form and press Screen this client")
-    else:
-        blockers.extend(_screening_blockers(result, code, override_reason, today))
-    items = checklist or prep_checklist()
-    missing = [item["text"] for item in items if not prep_done.get(item["id"])]
-    if missing:
-        blockers.append(f"tick the prep checklist ({len(missing)} left)")
-    return blockers
-
-
-def _screening_blockers(
-    result: ScreeningResult, code: str | None, override_reason: str, today: dt.date | None
-) -> list[str]:
-    blockers = []
-    if code and result.client != code:
-        blockers.append(
-            f"the screening is for client {result.client}, not {code}: screen this client"
-        )
-    wrong_day = screening_day_blocker(result.date, today or dt.date.today())
-    if wrong_day:
-        # An override answers today's outcome; another day's outcome has none to answer.
-        blockers.append(wrong_day)
-    elif not result.allows_treatment and not override_reason.strip():
-        shown = outcomes().get(result.outcome, {})
-        blockers.append(
-            f"the screening says {shown.get('icon', '')} {shown.get('title', result.outcome)} "
-            f"({result.outcome}); record an override with its reason to start anyway"
-        )
-    return blockers
-
-
-def practice_intake_on(intake: Intake, day: dt.date) -> Intake:
-    """A synthetic practice client's intake answered for ``day``, its lesson kept.
-
-    The practice files are all dated 2026-11-23; a session runs today. Waits count
-    days, so every "last time" date moves by as many days as the session date. Age
-    counts birthdays, so the birth date keeps the client's age and the nearest
-    birthday as many days away as in the file (a client who turns 18 on the session
-    day still does, even across a 29 February).
-    """
-    shift = day - intake.date
-    moved = {
-        name: getattr(intake, name) + shift
-        for name, kind in _FIELD_KINDS.items()
-        if kind == "date-or-never" and getattr(intake, name) is not None
-    }
-    birth = _moved_birth_date(intake.birth_date, intake.date, day)
-    return dataclasses.replace(intake, date=day, birth_date=birth, **moved)
-
-
-def _moved_birth_date(birth: dt.date, session: dt.date, day: dt.date) -> dt.date:
-    """A birth date giving on ``day`` the age ``birth`` gives on ``session``, with the
-    nearer of the last and the next birthday as many days away."""
-    age = _age_on(birth, session)
-    last_birthday = _in_year(birth, birth.year + age, late=True)
-    next_birthday = _in_year(birth, birth.year + age + 1, late=True)
-    since, until = (session - last_birthday).days, (next_birthday - session).days
-    if since <= until:
-        anchor = day - dt.timedelta(days=since)
-        # Born on a 29 February that the new year lacks: the 28th keeps the birthday passed.
-        return _in_year(anchor, anchor.year - age, late=False)
-    anchor = day + dt.timedelta(days=until)
-    # ...and the 1 March keeps it still to come.
-    return _in_year(anchor, anchor.year - age - 1, late=True)
-
-
-def _in_year(day: dt.date, year: int, *, late: bool) -> dt.date:
-    """``day``'s month and day in ``year``; a 29 February becomes 1 March when ``late``,
-    else 28 February, when ``year`` has none (the way the age rule counts birthdays)."""
-    try:
-        return day.replace(year=year)
-    except ValueError:
-        return dt.date(year, 3, 1) if late else dt.date(year, 2, 28)
+def _heading(column: str) -> str:
+    """A summary column's heading: ``planned_s`` is "Planned (s)"."""
+    return column.removesuffix("_s").capitalize() + (" (s)" if column.endswith("_s") else "")
 
 
 def _box_html(title: str, body: str, kind: str) -> str:
@@ -219,8 +77,9 @@ class GuidedSession(widgets.VBox):
 
     ``GuidedSession(library=None, sessions_dir=None, today=None)``; ``app.timer`` is
     the current :class:`SessionTimer`, ``app.form`` the intake form. ``today`` fixes
-    the session day (for tests and rehearsals); by default it is the computer's date,
-    read afresh at every check.
+    the session day (a date, for tests and rehearsals) or says how to read it (a
+    function returning the date); by default it is the computer's date, read afresh
+    at every check, so an app left open past midnight screens for the new day.
     """
 
     def __init__(
@@ -228,14 +87,29 @@ class GuidedSession(widgets.VBox):
         library: Library | None = None,
         sessions_dir: str | Path | None = None,
         *,
-        today: dt.date | None = None,
+        today: dt.date | Callable[[], dt.date] | None = None,
     ) -> None:
         self.library = library if library is not None else load_library()
-        self._fixed_day = today
+        self._session_day = today
         self.checklist = prep_checklist()
         self.timer: SessionTimer | None = None
         self._recorded_start = False
+        self._form_day = self.today  # the day the form's Date question was last set to
+        super().__init__(
+            [
+                *self._build_protocol_and_client(),
+                *self._build_screening(),
+                *self._build_prep(),
+                *self._build_session(sessions_dir),
+            ]
+        )
+        self.add_class("pt-guided-session")
+        self._connect()
+        self._new_timer()
 
+    # -- the sections, in the order the page shows them ----------------------------
+    def _build_protocol_and_client(self) -> list[widgets.Widget]:
+        """1. Protocol and client: the ready protocols, the speed, the client's code."""
         ready = [
             (f"{p.name} — {p.id} ({p.total_seconds / 60:.0f} min)", p.id)
             for p in self.library.values()
@@ -271,6 +145,18 @@ class GuidedSession(widgets.VBox):
             style=_LABELS,
             layout=widgets.Layout(width="36rem"),
         )
+        return [
+            widgets.HTML("<h3>1. Protocol and client</h3>"),
+            self.protocol_picker,
+            self.drafts,
+            self.speed_picker,
+            self.client_code,
+            self.client_note,
+            self.practice_picker,
+        ]
+
+    def _build_screening(self) -> list[widgets.Widget]:
+        """2. Screening: the intake form, and the override it may need."""
         self.form = IntakeForm(date=self.today)
         self.override = widgets.Checkbox(
             description="Override the screening outcome: I take responsibility for treating today",
@@ -287,12 +173,20 @@ class GuidedSession(widgets.VBox):
             [widgets.HTML("<h4>Override</h4>"), self.override, self.override_reason],
             layout=widgets.Layout(display="none"),
         )
+        return [widgets.HTML("<h3>2. Screening</h3>"), self.form, self.override_box]
+
+    def _build_prep(self) -> list[widgets.Widget]:
+        """3. Prep checklist: one box per item of ``session_care.yaml``."""
         self.prep_boxes = {
             item["id"]: widgets.Checkbox(
                 description=item["text"], indent=False, layout=widgets.Layout(width="auto")
             )
             for item in self.checklist
         }
+        return [widgets.HTML("<h3>3. Prep checklist</h3>"), *self.prep_boxes.values()]
+
+    def _build_session(self, sessions_dir: str | Path | None) -> list[widgets.Widget]:
+        """4. The session: what still locks Start, the timer, then summary and saving."""
         self.status = widgets.HTML()
         self.timer_area = widgets.VBox()
         self.summary = widgets.HTML()
@@ -319,39 +213,27 @@ class GuidedSession(widgets.VBox):
             ],
             layout=widgets.Layout(display="none"),
         )
-        super().__init__(
-            [
-                widgets.HTML("<h3>1. Protocol and client</h3>"),
-                self.protocol_picker,
-                self.drafts,
-                self.speed_picker,
-                self.client_code,
-                self.client_note,
-                self.practice_picker,
-                widgets.HTML("<h3>2. Screening</h3>"),
-                self.form,
-                self.override_box,
-                widgets.HTML("<h3>3. Prep checklist</h3>"),
-                *self.prep_boxes.values(),
-                widgets.HTML("<h3>4. The session</h3>"),
-                self.status,
-                self.timer_area,
-                self.finish_area,
-            ]
-        )
-        self.add_class("pt-guided-session")
+        return [
+            widgets.HTML("<h3>4. The session</h3>"),
+            self.status,
+            self.timer_area,
+            self.finish_area,
+        ]
 
+    def _connect(self) -> None:
         self.protocol_picker.observe(self._new_timer, names="value")
         self.speed_picker.observe(self._new_timer, names="value")
         self.client_code.observe(self._client_changed, names="value")
         self.practice_picker.observe(self._practice, names="value")
         self.form.observe(self._update, names="result")
+        # A Screen press that gives the same result as before changes nothing the
+        # observer sees; the day may have changed since, so check again.
+        self.form.button.on_click(lambda _button: self._update())
         self.override.observe(self._update, names="value")
         self.override_reason.observe(self._update, names="value")
         for box in self.prep_boxes.values():
             box.observe(self._update, names="value")
         self.save_button.on_click(lambda _button: self.save())
-        self._new_timer()
 
     # -- pieces -------------------------------------------------------------------
     def _drafts_html(self) -> str:
@@ -376,7 +258,10 @@ class GuidedSession(widgets.VBox):
     @property
     def today(self) -> dt.date:
         """The session day: the one a screening must be answered for."""
-        return self._fixed_day or dt.date.today()
+        day = self._session_day
+        if callable(day):
+            return day()
+        return day or dt.date.today()
 
     @property
     def blockers(self) -> list[str]:
@@ -417,8 +302,10 @@ class GuidedSession(widgets.VBox):
         self._update()
 
     def _client_changed(self, _change: object = None) -> None:
-        # The form asks for the code too; keep the two the same.
-        self.form.fill({"client": self.client_code.value.strip()})
+        # The form asks for the code too; keep the two the same. A client chosen is
+        # screened for the session day, whatever day the form was left on.
+        self._form_day = self.today
+        self.form.fill({"client": self.client_code.value.strip(), "date": self._form_day})
         self._update()
 
     def _practice(self, _change: object = None) -> None:
@@ -430,7 +317,17 @@ class GuidedSession(widgets.VBox):
         self.form.fill(intake)
         self.form.check()
 
+    def _follow_the_day(self) -> None:
+        """Past midnight, set the form's Date question to the new day: the old day's
+        screening no longer counts, and a Screen press must screen for today. (Setting
+        it clears the form's result, which calls :meth:`_update` again, once.)"""
+        today = self.today
+        if today != self._form_day:
+            self._form_day = today
+            self.form.fill({"date": today})
+
     def _update(self, _change: object = None) -> None:
+        self._follow_the_day()
         result = self.form.result
         blocked_by_screening = (
             result is not None
@@ -445,11 +342,8 @@ class GuidedSession(widgets.VBox):
                 "✖ Start is locked until you:", f"<ul>{items}</ul>", "stop"
             )
         else:
-            note = (
-                " (screening overridden; the reason goes into the log)"
-                if blocked_by_screening
-                else ""
-            )
+            overridden = " (screening overridden; the reason goes into the log)"
+            note = overridden if blocked_by_screening else ""
             self.status.value = _box_html("✔ Ready: ", f"press Start on the timer{note}.", "ok")
         if self.timer is not None and self.timer.status == "ready":
             self.timer.locked = bool(blockers)
@@ -459,12 +353,8 @@ class GuidedSession(widgets.VBox):
 
     def _timer_changed(self, change: Any) -> None:
         running = change.new in ("running", "paused")
-        for control in (
-            self.protocol_picker,
-            self.speed_picker,
-            self.client_code,
-            self.practice_picker,
-        ):
+        pickers = (self.protocol_picker, self.speed_picker, self.client_code, self.practice_picker)
+        for control in pickers:
             control.disabled = running
         if change.new == "running" and not self._recorded_start:
             self._recorded_start = True
@@ -487,7 +377,7 @@ class GuidedSession(widgets.VBox):
     def _show_summary(self) -> None:
         if self.timer is None:
             return
-        frame = self.timer.summary().reset_index().rename(columns=_SUMMARY_HEADINGS)
+        frame = self.timer.summary().reset_index().rename(columns=_heading)
         table = frame.to_html(classes="pt-summary", border=0, na_rep="—", index=False)
         self.summary.value = _SUMMARY_STYLE + table
         self.finish_area.layout.display = "flex"

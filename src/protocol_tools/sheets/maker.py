@@ -27,21 +27,14 @@ from typing import Any
 import ipywidgets as widgets
 
 from ..core.atomic import write_new_file
-from ..reference.data import data_dir, private_dir
 from ..core.errors import ProtocolFileError, ProtocolToolsError
+from ..core.paths import SHEETS_ENV, data_dir, sheets_dir
 from ..protocols.loading import Library, load_library
 from ..protocols.model import Protocol
-from .data import (
-    DRAFT_MARK,
-    DayResult,
-    _safe_name,
-    make_day_sheets,
-    session_sheet,
-    sheet_png_pages,
-    sheet_to_pdf,
-)
-
-SHEETS_ENV = "PROTOCOL_TOOLS_SHEETS"
+from .data import DRAFT_MARK, session_sheet
+from .day import DayResult, make_day_sheets
+from .render import sheet_file_stem, sheet_png_pages, sheet_to_pdf
+from .text import error_for_people
 
 __all__ = ["SHEETS_ENV", "SheetMaker", "default_sheets_dir", "sheet_maker"]
 
@@ -67,19 +60,6 @@ def _message(kind: str, text: str) -> str:
     )
 
 
-def _for_people(error: ProtocolToolsError) -> str:
-    """An error's message without the validator's rule codes (they mean nothing at
-    the front desk): each finding as its line, field and what is wrong."""
-    if not isinstance(error, ProtocolFileError) or not error.findings:
-        return str(error)
-    lines = [str(error.args[0])]
-    for finding in error.findings:
-        where = f"line {finding.line}, " if finding.line is not None else ""
-        subject = f"{finding.field}: " if finding.field else ""
-        lines.append(f"• {where}{subject}{finding.message}")
-    return "\n".join(lines)
-
-
 def _download_link(pdf: bytes, name: str) -> str:
     # In Voilà the file is written on the server; the link hands the same bytes
     # to the browser so the front desk can print it on their own machine.
@@ -102,71 +82,22 @@ class SheetMaker(widgets.Tab):
     """Make one client's sheet, or a whole day's, and preview before saving."""
 
     def __init__(self, library: Library, out_dir: str | Path | None = None) -> None:
-        from ..screening.engine import practice_clients
+        from ..screening.rules import practice_clients
 
         out_dir = Path(out_dir) if out_dir is not None else default_sheets_dir()
-
         self.library = library
         self.practice = practice_clients()
-        # Drafts are listed too, so that a designer can print one on purpose; a
-        # draft (or a protocol with errors) is refused unless "draft" is ticked.
-        self.protocol = widgets.Dropdown(
-            options=[(f"{p.name} — {p.id}", p.id) for p in library.values()]
-            + [(f"{p.name} — {p.id} (draft)", p.id) for p in library.drafts.values()],
-            description="Protocol",
-            style=_LABEL,
-            layout=_WIDE,
-        )
-        self.draft = widgets.Checkbox(
-            value=False,
-            description=f"{DRAFT_CHOICE} (every page says “{DRAFT_MARK}”)",
-            indent=False,
-            layout=widgets.Layout(width="40rem"),
-        )
-        self.client = _text("Client code", "e.g. C-0042 (from the intake when empty)")
-        self.client_name = _text("Client name", "optional: printed only when filled in")
-        self.intake = widgets.Dropdown(
-            options=[NO_INTAKE, UPLOADED, *self.practice],
-            value=NO_INTAKE,
-            description="Intake",
-            style=_LABEL,
-            layout=_WIDE,
-        )
-        self.intake_upload = widgets.FileUpload(
-            accept=".yaml,.yml",
-            multiple=False,
-            description="Upload an intake",
-            layout=widgets.Layout(width="14rem"),
-        )
-        self.date = widgets.DatePicker(
-            description="Session date", value=dt.date.today(), style=_LABEL
-        )
-        self.paper = widgets.ToggleButtons(
-            options=[("A4", "a4"), ("US Letter", "letter")],
-            description="Paper",
-            style=_LABEL,
-            tooltips=["A4 paper", "US Letter paper"],
-        )
-        self.clinic = _text("Clinic", "from data/sheet.yaml when empty")
-        self.practitioner = _text("Practitioner", "from data/sheet.yaml when empty")
-        self.preview_button = widgets.Button(
-            description="Preview", icon="eye", tooltip="Show the sheet as it will print"
-        )
-        self.out_dir = _text("Folder", value=str(out_dir))
-        self.save_button = widgets.Button(
-            description="Save PDF", icon="save", button_style="primary", tooltip="Write the PDF"
-        )
-        self.status = widgets.HTML()
-        self.pages = widgets.VBox()
-        for control in (self.preview_button, self.save_button):
-            control.layout = widgets.Layout(width="10rem")
-        self.preview_button.on_click(lambda _: self.preview())
-        # A screening holds for its own day only: choosing an intake moves the date
-        # to the intake's (a different date is then refused with a message).
-        self.intake.observe(self._intake_chosen, names="value")
-        self.intake_upload.observe(self._intake_chosen, names="value")
-        self.save_button.on_click(lambda _: self.save())
-        one = widgets.VBox(
+        super().__init__(children=[self._one_client_tab(out_dir), self._day_tab(out_dir)])
+        self.set_title(0, "One client")
+        self.set_title(1, "A day's appointments")
+
+    # -- building the tabs --------------------------------------------------------
+    def _one_client_tab(self, out_dir: Path) -> widgets.VBox:
+        """Tab 1: who and what, then preview and save."""
+        self._build_choices()
+        self._build_print_settings()
+        self._build_actions(out_dir)
+        return widgets.VBox(
             [
                 widgets.HTML(
                     "<p>Pick the protocol and the client. The sheet carries the client "
@@ -193,6 +124,75 @@ class SheetMaker(widgets.Tab):
             ]
         )
 
+    def _build_choices(self) -> None:
+        """The protocol, the client and the intake."""
+        # Drafts are listed too, so that a designer can print one on purpose; a
+        # draft (or a protocol with errors) is refused unless "draft" is ticked.
+        self.protocol = widgets.Dropdown(
+            options=[(f"{p.name} — {p.id}", p.id) for p in self.library.values()]
+            + [(f"{p.name} — {p.id} (draft)", p.id) for p in self.library.drafts.values()],
+            description="Protocol",
+            style=_LABEL,
+            layout=_WIDE,
+        )
+        self.client = _text("Client code", "e.g. C-0042 (from the intake when empty)")
+        self.client_name = _text("Client name", "optional: printed only when filled in")
+        self.intake = widgets.Dropdown(
+            options=[NO_INTAKE, UPLOADED, *self.practice],
+            value=NO_INTAKE,
+            description="Intake",
+            style=_LABEL,
+            layout=_WIDE,
+        )
+        self.intake_upload = widgets.FileUpload(
+            accept=".yaml,.yml",
+            multiple=False,
+            description="Upload an intake",
+            layout=widgets.Layout(width="14rem"),
+        )
+        # A screening holds for its own day only: choosing an intake moves the date
+        # to the intake's (a different date is then refused with a message).
+        self.intake.observe(self._intake_chosen, names="value")
+        self.intake_upload.observe(self._intake_chosen, names="value")
+
+    def _build_print_settings(self) -> None:
+        """The date, paper, clinic, practitioner and the draft choice."""
+        self.date = widgets.DatePicker(
+            description="Session date", value=dt.date.today(), style=_LABEL
+        )
+        self.paper = widgets.ToggleButtons(
+            options=[("A4", "a4"), ("US Letter", "letter")],
+            description="Paper",
+            style=_LABEL,
+            tooltips=["A4 paper", "US Letter paper"],
+        )
+        self.clinic = _text("Clinic", "from data/sheet.yaml when empty")
+        self.practitioner = _text("Practitioner", "from data/sheet.yaml when empty")
+        self.draft = widgets.Checkbox(
+            value=False,
+            description=f"{DRAFT_CHOICE} (every page says “{DRAFT_MARK}”)",
+            indent=False,
+            layout=widgets.Layout(width="40rem"),
+        )
+
+    def _build_actions(self, out_dir: Path) -> None:
+        """Preview and save, the folder, the status line and the preview pages."""
+        self.preview_button = widgets.Button(
+            description="Preview", icon="eye", tooltip="Show the sheet as it will print"
+        )
+        self.save_button = widgets.Button(
+            description="Save PDF", icon="save", button_style="primary", tooltip="Write the PDF"
+        )
+        for control in (self.preview_button, self.save_button):
+            control.layout = widgets.Layout(width="10rem")
+        self.preview_button.on_click(lambda _: self.preview())
+        self.save_button.on_click(lambda _: self.save())
+        self.out_dir = _text("Folder", value=str(out_dir))
+        self.status = widgets.HTML()
+        self.pages = widgets.VBox()
+
+    def _day_tab(self, out_dir: Path) -> widgets.VBox:
+        """Tab 2: an appointments CSV (a file or an upload) gives the day's sheets."""
         sample = data_dir() / "sample_appointments.csv"
         self.day_file = _text("Appointments file", value=str(sample))
         self.day_upload = widgets.FileUpload(
@@ -211,7 +211,7 @@ class SheetMaker(widgets.Tab):
         )
         self.day_status = widgets.HTML()
         self.day_button.on_click(lambda _: self.make_day())
-        day = widgets.VBox(
+        return widgets.VBox(
             [
                 widgets.HTML(
                     "<p>A CSV with the columns <code>date, time, client, protocol, "
@@ -229,9 +229,6 @@ class SheetMaker(widgets.Tab):
                 self.day_status,
             ]
         )
-        super().__init__(children=[one, day])
-        self.set_title(0, "One client")
-        self.set_title(1, "A day's appointments")
 
     # -- one client -------------------------------------------------------------
     def _screening(self) -> Any:
@@ -294,7 +291,7 @@ class SheetMaker(widgets.Tab):
         try:
             pages = sheet_png_pages([self._sheet()], paper=self.paper.value, ppi=80)
         except ProtocolToolsError as error:
-            self.status.value = _message("Error", _for_people(error))
+            self.status.value = _message("Error", error_for_people(error))
             return []
         # Each page gets a caption in words: the image itself cannot carry alt text.
         self.pages.children = [
@@ -320,9 +317,9 @@ class SheetMaker(widgets.Tab):
         try:
             sheet = self._sheet()
             pdf = sheet_to_pdf([sheet], paper=self.paper.value)
-            target = write_new_file(folder, _file_stem(sheet), ".pdf", pdf)
+            target = write_new_file(folder, sheet_file_stem(sheet, dt.datetime.now()), ".pdf", pdf)
         except ProtocolToolsError as error:
-            self.status.value = _message("Error", _for_people(error))
+            self.status.value = _message("Error", error_for_people(error))
             return None
         self.status.value = _message("Done", f"saved {target}") + _download_link(pdf, target.name)
         return target
@@ -331,6 +328,11 @@ class SheetMaker(widgets.Tab):
     def make_day(self) -> DayResult | None:
         """Make the day's sheets; returns the DayResult (None on error)."""
         upload = _uploaded(self.day_upload)
+        if upload is None and not self.day_file.value.strip():
+            self.day_status.value = _message(
+                "Error", "no appointments file: type its path, or use “Upload a CSV”"
+            )
+            return None
         shown = Path(upload[0]).name if upload is not None else self.day_file.value.strip()
         try:
             with tempfile.TemporaryDirectory() as folder:
@@ -341,10 +343,10 @@ class SheetMaker(widgets.Tab):
                 try:
                     result = self._make_day_from(source)
                 except ProtocolToolsError as error:
-                    # The uploaded copy's temporary path means nothing to the user.
-                    self.day_status.value = _message(
-                        "Error", _for_people(error).replace(str(source), shown)
-                    )
+                    message = error_for_people(error)
+                    if upload is not None:  # the temporary copy's path means nothing to them
+                        message = message.replace(str(source), shown)
+                    self.day_status.value = _message("Error", message)
                     return None
         except OSError as error:  # the temporary copy of the upload
             self.day_status.value = _message("Error", f"cannot read the upload: {error.strerror}")
@@ -367,14 +369,6 @@ class SheetMaker(widgets.Tab):
         )
 
 
-def _file_stem(sheet: dict[str, Any]) -> str:
-    """CLIENT_PROTOCOL_DATE_HHMM: the client code (never a name) and when it was made."""
-    header = sheet["header"]
-    client = _safe_name(header["client"]) if header["client"] else "no-client-code"
-    made = dt.datetime.now().strftime("%H%M")
-    return f"{client}_{_safe_name(header['protocol']['id'])}_{header['date']}_{made}"
-
-
 def _day_report(result: DayResult, folder: str) -> str:
     lines = [f"{len(result.sheets)} sheet(s) written to {folder}"]
     lines += [f"wrote {path.name}" for path in result.sheets + result.combined]
@@ -392,7 +386,7 @@ def _day_report(result: DayResult, folder: str) -> str:
 
 def default_sheets_dir() -> Path:
     """Where the sheet maker saves: ``$PROTOCOL_TOOLS_SHEETS`` or ``~/microcurrent-sheets``."""
-    return private_dir(SHEETS_ENV, "microcurrent-sheets")
+    return sheets_dir()
 
 
 def sheet_maker(folder: str | Path | None = None, out_dir: str | Path | None = None) -> SheetMaker:

@@ -16,6 +16,7 @@ import html
 from typing import TYPE_CHECKING
 
 from ..reference.data import reference
+from . import palette
 
 if TYPE_CHECKING:
     import plotly.graph_objects as go
@@ -30,9 +31,8 @@ __all__ = [
     "zone_time_figure",
 ]
 
-# Okabe–Ito: distinguishable with the common colour-vision deficiencies.
-_PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
-ACTION_COLOUR = "#BBBBBB"
+_PALETTE = palette.SERIES
+ACTION_COLOUR = palette.ACTION
 
 
 def zone_colours() -> dict[str, str]:

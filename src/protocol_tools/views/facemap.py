@@ -28,6 +28,7 @@ from xml.sax.saxutils import escape, quoteattr
 from ..core.errors import ReferenceDataError
 from ..core.safe_yaml import YamlProblem, read_yaml_file
 from ..reference.data import data_dir
+from . import palette
 
 __all__ = ["SIDES", "face_map_svg", "zone_geometry"]
 
@@ -37,12 +38,12 @@ MIDLINE = 100
 # Colours: grey context, a strong warm fill for highlighted halves. A highlight is
 # never colour alone: it is also hatched and bordered with a thick dashed line, so
 # it survives black-and-white printing and colour blindness.
-_FACE_INK = "#8a9099"
-_ZONE_INK = "#a7b0bb"
-_HIGHLIGHT_FILL = "#f2a65a"
-_HIGHLIGHT_INK = "#7a2e00"
-_ARROW_INK = "#123a7a"
-_LABEL_INK = "#1b1f24"
+_FACE_INK = palette.FACE_INK
+_ZONE_INK = palette.ZONE_INK
+_HIGHLIGHT_FILL = palette.HIGHLIGHT_FILL
+_HIGHLIGHT_INK = palette.HIGHLIGHT_INK
+_ARROW_INK = palette.ACCENT
+_LABEL_INK = palette.INK
 
 Point = list[float]
 
@@ -345,7 +346,7 @@ def face_map_svg(
         f'<g class="face" fill="none" stroke="{_FACE_INK}" stroke-width="1.1"'
         ' stroke-linejoin="round" stroke-linecap="round">'
     )
-    out.append(f'<polygon points="{_path_points(face["outline"])}" fill="#fbf7f4"/>')
+    out.append(f'<polygon points="{_path_points(face["outline"])}" fill="{palette.FACE_FILL}"/>')
     out.extend(f'<polyline points="{_path_points(line)}"/>' for line in face["lines"])
     out.append("</g>")
 

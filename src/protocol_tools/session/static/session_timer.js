@@ -7,15 +7,21 @@
 // `visibilitychange`) it catches up and logs each step change at the moment it
 // was due.
 //
-// The clock, the audio and the event log live in `initialize` (once per model);
-// `render` only draws (once per view), so showing the widget twice never
-// double-counts and every view stops when it is removed.
+// The clock lives in `initialize` (once per model); `render` only draws (once
+// per view), so showing the widget twice never double-counts and every view
+// stops when it is removed. The clock is built from four factories, each with
+// one concern: time arithmetic (createTimeline), audio (createAudio), speech and
+// the screen wake lock (createPresence) and events to the kernel (createSender).
 
 const COUNT_IN_BEEPS = 3;
 const COUNT_IN_SPACING_MS = 1000;
 const BEEP_HZ = 660;
 const CHANGE_HZ = 988;
 const FINISH_HZ = [784, 988, 1319];
+// Each cue's tone: pitch (Hz), length (s) and loudness (0-1).
+const BEEP = { hz: BEEP_HZ, length: 0.09, loudness: 0.2 };
+const CHANGE = { hz: CHANGE_HZ, length: 0.45, loudness: 0.5 };
+const FINISH = { length: 0.3, loudness: 0.5 };
 const GRACE_MS = 1500; // a view re-displayed within this time keeps the audio going
 const SVG_NS = "http://www.w3.org/2000/svg";
 
@@ -73,34 +79,11 @@ function svg(tag, attrs = {}) {
 
 const points = (list) => list.map(([x, y]) => `${x},${y}`).join(" ");
 
-// ------------------------------------------------------------- the clock
+// ------------------------------------------------------- time arithmetic
 
-// A random id for one clock: every front end (a reloaded page, a second tab)
-// numbers its events from 1, so Python tells them apart by (clock_id, seq).
-function newClockId() {
-  const bytes = new Uint8Array(8);
-  if (globalThis.crypto?.getRandomValues) globalThis.crypto.getRandomValues(bytes);
-  else for (let i = 0; i < bytes.length; i++) bytes[i] = Math.floor(Math.random() * 256);
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
-}
-
-function createClock(model) {
-  const views = new Set();
-  const clockId = newClockId();
-  let seq = 0;
-  let disposed = false; // replaced by a newer clock for this model: sends nothing
-  let boundaryTimer = null;
-  let graceTimer = null;
-  let audio = null; // { ctx, gain }
-  let voices = []; // scheduled oscillators
-  let wakeLock = null;
-  let dormant = false; // no view left: neither counts, nor sounds, nor logs
-  const clock = {
-    id: clockId,
-    cues: [], // the schedule of cues, for tests and for the page
-    events: [], // every event sent to Python, in order
-  };
-
+// Pure arithmetic on the model's timestamps: what is left, what is due, when
+// each cue falls. No timers, no sound, no page.
+function createTimeline(model) {
   const steps = () => model.get("steps");
   const speed = () => model.get("speed") || 1;
   const status = () => model.get("status");
@@ -108,48 +91,84 @@ function createClock(model) {
 
   // Effective (unpaused) milliseconds spent in the current step at time t.
   function elapsedMs(t) {
-    if (status() === "ready") return 0;
-    if (status() === "finished") return 0;
+    if (status() === "ready" || status() === "finished") return 0;
     const until = status() === "paused" ? model.get("paused_at") : t;
     return Math.max(0, until - model.get("step_started_at") - model.get("paused_ms"));
   }
 
-  function stepEndsAt() {
-    return (
-      model.get("step_started_at") + model.get("paused_ms") + durationMs(model.get("step_index"))
-    );
-  }
+  // Protocol seconds spent in the current step at time t (what the log records).
+  const spentSeconds = (t) => (elapsedMs(t) * speed()) / 1000;
 
-  clock.snapshot = (t = Date.now()) => {
+  const stepEndsAt = () =>
+    model.get("step_started_at") + model.get("paused_ms") + durationMs(model.get("step_index"));
+
+  function snapshot(t) {
     const all = steps();
     const index = model.get("step_index");
     const state = status();
     const stepSeconds = all[index]?.seconds ?? 0;
-    let stepLeft = stepSeconds - (elapsedMs(t) * speed()) / 1000;
+    let stepLeft = stepSeconds - spentSeconds(t);
     if (state === "finished") stepLeft = 0;
     let later = 0;
     for (let i = index + 1; i < all.length; i++) later += all[i].seconds;
     const total = all.reduce((sum, step) => sum + step.seconds, 0);
     const sessionLeft = state === "finished" ? 0 : Math.max(0, stepLeft) + later;
     return { index, state, stepLeft: Math.max(0, stepLeft), sessionLeft, total };
+  }
+
+  // The end of every step, from the current one, that has passed by time t.
+  function passedEnds(t) {
+    const ends = [];
+    let end = stepEndsAt();
+    for (let index = model.get("step_index"); index < steps().length && t >= end; index++) {
+      ends.push(end);
+      if (index + 1 < steps().length) end += durationMs(index + 1);
+    }
+    return ends;
+  }
+
+  // Every cue from t0 to the end of the session: count-in beeps, then a step
+  // change (or the finish chord) at each step's end.
+  function cuePlan(t0) {
+    const plan = [];
+    const all = steps();
+    let start = model.get("step_started_at") + model.get("paused_ms");
+    for (let i = model.get("step_index"); i < all.length; i++) {
+      const end = start + durationMs(i);
+      const next = i + 2 <= all.length ? i + 2 : null;
+      const spacing = Math.min(COUNT_IN_SPACING_MS, (end - start) / (COUNT_IN_BEEPS + 1));
+      for (let beat = COUNT_IN_BEEPS; beat >= 1; beat--) {
+        const at = end - beat * spacing;
+        if (at >= t0) plan.push({ kind: "count-in", step: next, at_ms: at, ...BEEP });
+      }
+      if (next) plan.push({ kind: "step-change", step: next, at_ms: end, ...CHANGE });
+      else {
+        FINISH_HZ.forEach((hz, k) => {
+          plan.push({ kind: "finish", step: null, at_ms: end + k * 180, ...FINISH, hz });
+        });
+      }
+      start = end;
+    }
+    return plan;
+  }
+
+  return { steps, status, spentSeconds, stepEndsAt, snapshot, passedEnds, cuePlan };
+}
+
+// ------------------------------------------------------------------ audio
+
+// Tones on the audio clock, which hidden-tab timer throttling does not touch.
+// `cues` is what was scheduled (for tests and for the page).
+function createAudio(model) {
+  let audio = null; // { ctx, gain }
+  let voices = []; // scheduled oscillators
+  let cues = [];
+  const publish = () => {
+    globalThis.__sessionTimerCues = cues;
   };
 
-  function emit(event, fields = {}) {
-    if (disposed) return;
-    seq += 1;
-    const message = { clock_id: clockId, seq, event, at_ms: Date.now(), ...fields };
-    clock.events.push(message);
-    model.send({ type: "event", event: message });
-  }
-
-  function save(changes) {
-    for (const [key, value] of Object.entries(changes)) model.set(key, value);
-    model.save_changes();
-  }
-
-  // -- audio ---------------------------------------------------------------
-  function ensureAudio() {
-    // Called from a click: browsers allow sound only after a user gesture.
+  // Called from a click: browsers allow sound only after a user gesture.
+  function ensure() {
     try {
       if (!audio) {
         const Context = globalThis.AudioContext ?? globalThis.webkitAudioContext;
@@ -167,7 +186,24 @@ function createClock(model) {
     }
   }
 
-  function cancelCues() {
+  // One tone at page time atMs (t0 is now on the page clock, audioNow on the audio clock).
+  function tone(cue, t0, audioNow) {
+    if (!audio) return null;
+    const when = Math.max(audioNow, audioNow + (cue.at_ms - t0) / 1000);
+    const osc = audio.ctx.createOscillator();
+    const envelope = audio.ctx.createGain();
+    osc.frequency.value = cue.hz;
+    envelope.gain.setValueAtTime(0, when);
+    envelope.gain.linearRampToValueAtTime(cue.loudness, when + 0.01);
+    envelope.gain.exponentialRampToValueAtTime(0.001, when + cue.length);
+    osc.connect(envelope).connect(audio.gain);
+    osc.start(when);
+    osc.stop(when + cue.length + 0.02);
+    voices.push(osc);
+    return when;
+  }
+
+  function cancel() {
     for (const voice of voices) {
       try {
         voice.stop();
@@ -176,63 +212,62 @@ function createClock(model) {
       }
     }
     voices = [];
-    clock.cues = [];
-    globalThis.__sessionTimerCues = clock.cues;
+    cues = [];
+    publish();
   }
 
-  function tone(atMs, hz, length, loudness, t0, audioNow) {
-    if (!audio) return null;
-    const when = Math.max(audioNow, audioNow + (atMs - t0) / 1000);
-    const osc = audio.ctx.createOscillator();
-    const envelope = audio.ctx.createGain();
-    osc.frequency.value = hz;
-    envelope.gain.setValueAtTime(0, when);
-    envelope.gain.linearRampToValueAtTime(loudness, when + 0.01);
-    envelope.gain.exponentialRampToValueAtTime(0.001, when + length);
-    osc.connect(envelope).connect(audio.gain);
-    osc.start(when);
-    osc.stop(when + length + 0.02);
-    voices.push(osc);
-    return when;
-  }
-
-  // Every cue from now to the end, on the audio clock, which hidden-tab timer
-  // throttling does not touch. Rescheduled at each step change, pause and skip.
-  function scheduleCues() {
-    cancelCues();
-    if (status() !== "running") return;
-    const t0 = Date.now();
+  // Schedule `plan` (from the timeline's cuePlan) after `first` cues due now.
+  function play(plan, t0, first = []) {
+    cancel();
     const audioNow = audio ? audio.ctx.currentTime : 0;
-    const cue = (kind, step, atMs, hz, length, loudness) => {
-      const audioTime = tone(atMs, hz, length, loudness, t0, audioNow);
-      clock.cues.push({ kind, step, at_ms: atMs, audio_time: audioTime, hz });
-    };
-    const all = steps();
-    let start = model.get("step_started_at") + model.get("paused_ms");
-    for (let i = model.get("step_index"); i < all.length; i++) {
-      const end = start + durationMs(i);
-      const spacing = Math.min(COUNT_IN_SPACING_MS, (end - start) / (COUNT_IN_BEEPS + 1));
-      for (let beat = COUNT_IN_BEEPS; beat >= 1; beat--) {
-        const at = end - beat * spacing;
-        if (at >= t0) cue("count-in", i + 2 <= all.length ? i + 2 : null, at, BEEP_HZ, 0.09, 0.2);
-      }
-      if (i + 1 < all.length) cue("step-change", i + 2, end, CHANGE_HZ, 0.45, 0.5);
-      else FINISH_HZ.forEach((hz, k) => cue("finish", null, end + k * 180, hz, 0.3, 0.5));
-      start = end;
+    for (const cue of [...first, ...plan]) {
+      const audioTime = tone(cue, t0, audioNow);
+      const { kind, step, at_ms, hz } = cue;
+      cues.push({ kind, step, at_ms, audio_time: audioTime, hz });
     }
-    globalThis.__sessionTimerCues = clock.cues;
+    publish();
   }
+
+  function setMuted(muted) {
+    if (audio) audio.gain.gain.value = muted ? 0 : 1;
+  }
+
+  function close() {
+    cancel();
+    audio?.ctx.close().catch(() => {});
+    audio = null;
+  }
+
+  return {
+    ensure, play, cancel, setMuted, close,
+    get cues() {
+      return cues;
+    },
+    // Sound is possible but nothing is scheduled (e.g. a view was shown again).
+    get idle() {
+      return audio !== null && voices.length === 0;
+    },
+  };
+}
+
+// --------------------------------------------------- speech and wake lock
+
+// Saying each step aloud, and keeping the screen on while the session runs.
+function createPresence(model) {
+  let wakeLock = null;
 
   function announce(index) {
-    const step = steps()[index];
+    const steps = model.get("steps");
+    const step = steps[index];
     if (!step || !model.get("speak") || model.get("muted")) return;
     const synth = globalThis.speechSynthesis;
     if (!synth || !globalThis.SpeechSynthesisUtterance) return;
     synth.cancel();
-    synth.speak(new SpeechSynthesisUtterance(spokenStep(step, index + 1, steps().length)));
+    synth.speak(new SpeechSynthesisUtterance(spokenStep(step, index + 1, steps.length)));
   }
 
-  // -- keeping the screen on -------------------------------------------------
+  const hush = () => globalThis.speechSynthesis?.cancel();
+
   async function holdScreen() {
     if (wakeLock || !navigator.wakeLock || document.visibilityState !== "visible") return;
     try {
@@ -250,7 +285,83 @@ function createClock(model) {
     wakeLock = null;
   }
 
-  // -- advancing ----------------------------------------------------------------
+  return { announce, hush, holdScreen, releaseScreen };
+}
+
+// --------------------------------------------------------- event sending
+
+// A random id for one clock: every front end (a reloaded page, a second tab)
+// numbers its events from 1, so the kernel tells them apart by (clock_id, seq).
+function newClockId() {
+  const bytes = new Uint8Array(8);
+  if (globalThis.crypto?.getRandomValues) globalThis.crypto.getRandomValues(bytes);
+  else for (let i = 0; i < bytes.length; i++) bytes[i] = Math.floor(Math.random() * 256);
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+// Every event and adjustment goes to the kernel, which keeps the record.
+function createSender(model) {
+  const id = newClockId();
+  const events = []; // every event sent, in order
+  let seq = 0;
+  let closed = false; // replaced by a newer clock for this model: sends nothing
+
+  function emit(event, fields = {}) {
+    if (closed) return;
+    seq += 1;
+    const message = { clock_id: id, seq, event, at_ms: Date.now(), ...fields };
+    events.push(message);
+    model.send({ type: "event", event: message });
+  }
+
+  function adjust(fields) {
+    const step = model.get("step_index") + 1;
+    model.send({ type: "adjustment", at_ms: Date.now(), step, ...fields });
+  }
+
+  return { id, events, emit, adjust, close: () => { closed = true; } };
+}
+
+// ------------------------------------------------------------- the clock
+
+// One per model: runs the session from the timestamps, drives the sound, the
+// speech and the events, and repaints every view attached to it. (Long as a
+// whole, but it is a set of small methods sharing the clock's state.)
+function createClock(model) {
+  const time = createTimeline(model);
+  const sound = createAudio(model);
+  const presence = createPresence(model);
+  const sender = createSender(model);
+  const views = new Set();
+  let boundaryTimer = null;
+  let graceTimer = null;
+  let dormant = false; // no view left: neither counts, nor sounds, nor logs
+  const clock = {
+    id: sender.id,
+    events: sender.events, // every event sent to the kernel, in order
+    snapshot: (t = Date.now()) => time.snapshot(t),
+  };
+  Object.defineProperty(clock, "cues", { get: () => sound.cues });
+  const status = time.status;
+  const emit = sender.emit;
+
+  function save(changes) {
+    for (const [key, value] of Object.entries(changes)) model.set(key, value);
+    model.save_changes();
+  }
+
+  function notify() {
+    for (const view of views) view();
+  }
+
+  // Rescheduled at each step change, pause and skip.
+  function scheduleCues(first = []) {
+    sound.cancel();
+    if (status() !== "running") return;
+    const t0 = Date.now();
+    sound.play(time.cuePlan(t0), t0, first);
+  }
+
   function stopBoundary() {
     clearTimeout(boundaryTimer);
     boundaryTimer = null;
@@ -260,34 +371,47 @@ function createClock(model) {
     stopBoundary();
     if (status() !== "running") return;
     // A timer only wakes us up; the time itself always comes from the timestamps.
-    const wait = Math.max(0, stepEndsAt() - Date.now()) + 1;
+    const wait = Math.max(0, time.stepEndsAt() - Date.now()) + 1;
     boundaryTimer = setTimeout(() => {
       boundaryTimer = null;
       clock.tick();
     }, wait);
   }
 
+  function quiet() {
+    sound.cancel();
+    presence.releaseScreen();
+    stopBoundary();
+  }
+
   function finishAt(atMs, reason) {
     save({ status: "finished", finished_at: atMs, paused_at: 0 });
     emit("finished", { at_ms: atMs, reason });
-    cancelCues();
-    releaseScreen();
-    stopBoundary();
+    quiet();
+  }
+
+  // The step now shown has changed: say it, cue the rest, repaint, wait for its end.
+  function entered(index) {
+    presence.announce(index);
+    scheduleCues();
+    scheduleBoundary();
+    notify();
   }
 
   // Catch up with the clock: close every step whose time is over, each at the
   // moment it was due, however late we were woken.
   clock.tick = () => {
     if (dormant || status() !== "running") return;
-    const t = Date.now();
-    const all = steps();
+    const ends = time.passedEnds(Date.now());
+    if (ends.length === 0) {
+      if (boundaryTimer === null) scheduleBoundary();
+      return;
+    }
+    const all = time.steps();
     let index = model.get("step_index");
     let start = model.get("step_started_at");
     let paused = model.get("paused_ms");
-    let changed = false;
-    for (;;) {
-      const end = start + paused + durationMs(index);
-      if (t < end) break;
+    for (const end of ends) {
       emit("step_ended", {
         step: index + 1, at_ms: end, actual_s: all[index].seconds, reason: "completed",
       });
@@ -301,23 +425,15 @@ function createClock(model) {
       start = end;
       paused = 0;
       emit("step_started", { step: index + 1, at_ms: end });
-      changed = true;
     }
-    if (changed) {
-      save({ step_index: index, step_started_at: start, paused_ms: 0 });
-      announce(index);
-      scheduleCues();
-      notify();
-      scheduleBoundary();
-    } else if (boundaryTimer === null) {
-      scheduleBoundary();
-    }
+    save({ step_index: index, step_started_at: start, paused_ms: 0 });
+    entered(index);
   };
 
   // -- the practitioner's actions ----------------------------------------------
   clock.start = () => {
     if (status() !== "ready" || model.get("locked")) return;
-    ensureAudio();
+    sound.ensure();
     const t = Date.now();
     save({
       status: "running", step_index: 0, session_started_at: t, step_started_at: t,
@@ -325,16 +441,9 @@ function createClock(model) {
     });
     emit("started", { at_ms: t });
     emit("step_started", { step: 1, at_ms: t });
-    scheduleCues();
-    if (audio) {
-      const audioNow = audio.ctx.currentTime;
-      const when = tone(t, CHANGE_HZ, 0.45, 0.5, t, audioNow);
-      clock.cues.unshift({ kind: "step-change", step: 1, at_ms: t, audio_time: when, hz: CHANGE_HZ });
-    } else {
-      clock.cues.unshift({ kind: "step-change", step: 1, at_ms: t, audio_time: null, hz: CHANGE_HZ });
-    }
-    announce(0);
-    holdScreen();
+    scheduleCues([{ kind: "step-change", step: 1, at_ms: t, ...CHANGE }]);
+    presence.announce(0);
+    presence.holdScreen();
     scheduleBoundary();
     notify();
   };
@@ -345,15 +454,13 @@ function createClock(model) {
     const t = Date.now();
     save({ status: "paused", paused_at: t });
     emit("paused", { step: model.get("step_index") + 1, at_ms: t });
-    cancelCues();
-    releaseScreen();
-    stopBoundary();
+    quiet();
     notify();
   };
 
   clock.resume = () => {
     if (status() !== "paused") return;
-    ensureAudio();
+    sound.ensure();
     const t = Date.now();
     save({
       status: "running", paused_ms: model.get("paused_ms") + (t - model.get("paused_at")),
@@ -361,7 +468,7 @@ function createClock(model) {
     });
     emit("resumed", { step: model.get("step_index") + 1, at_ms: t });
     scheduleCues();
-    holdScreen();
+    presence.holdScreen();
     scheduleBoundary();
     notify();
   };
@@ -372,9 +479,8 @@ function createClock(model) {
     const state = status();
     if (state !== "running" && state !== "paused") return;
     const t = Date.now();
-    const all = steps();
     const index = model.get("step_index");
-    const spent = (elapsedMs(t) * speed()) / 1000;
+    const spent = time.spentSeconds(t);
     const target = how === "skip" ? index + 1 : Math.max(0, index - 1);
     if (how === "skip") {
       emit("step_skipped", { step: index + 1, at_ms: t, actual_s: spent, reason: "skipped" });
@@ -382,7 +488,7 @@ function createClock(model) {
       emit("back", { step: index + 1, at_ms: t });
       emit("step_ended", { step: index + 1, at_ms: t, actual_s: spent, reason: "back" });
     }
-    if (target >= all.length) {
+    if (target >= time.steps().length) {
       finishAt(t, "skipped the last step");
       notify();
       return;
@@ -393,10 +499,7 @@ function createClock(model) {
       paused_at: state === "paused" ? t : 0,
     });
     emit("step_started", { step: target + 1, at_ms: t });
-    announce(target);
-    scheduleCues();
-    scheduleBoundary();
-    notify();
+    entered(target);
   }
   clock.skip = () => move("skip");
   clock.back = () => move("back");
@@ -407,7 +510,7 @@ function createClock(model) {
     if (state !== "running" && state !== "paused") return;
     const t = Date.now();
     const index = model.get("step_index");
-    const spent = (elapsedMs(t) * speed()) / 1000;
+    const spent = time.spentSeconds(t);
     emit("step_ended", { step: index + 1, at_ms: t, actual_s: spent, reason: "finished early" });
     finishAt(t, "finished early");
     notify();
@@ -415,25 +518,19 @@ function createClock(model) {
 
   clock.setMuted = (muted) => {
     save({ muted });
-    if (audio) audio.gain.gain.value = muted ? 0 : 1;
-    if (muted) globalThis.speechSynthesis?.cancel();
+    sound.setMuted(muted);
+    if (muted) presence.hush();
     notify();
   };
 
-  clock.adjust = (fields) => {
-    model.send({ type: "adjustment", at_ms: Date.now(), step: model.get("step_index") + 1, ...fields });
-  };
+  clock.adjust = sender.adjust;
 
   // -- views ----------------------------------------------------------------------
-  function notify() {
-    for (const view of views) view();
-  }
-
   clock.attach = (paint) => {
     views.add(paint);
     clearTimeout(graceTimer);
     dormant = false;
-    if (status() === "running" && voices.length === 0 && audio) scheduleCues();
+    if (status() === "running" && sound.idle) scheduleCues();
     clock.tick();
     scheduleBoundary();
     return () => {
@@ -445,9 +542,7 @@ function createClock(model) {
         graceTimer = setTimeout(() => {
           if (views.size > 0) return;
           dormant = true;
-          cancelCues();
-          releaseScreen();
-          stopBoundary();
+          quiet();
         }, GRACE_MS);
       }
     };
@@ -455,7 +550,7 @@ function createClock(model) {
 
   function onVisibility() {
     clock.tick();
-    if (document.visibilityState === "visible" && status() === "running") holdScreen();
+    if (document.visibilityState === "visible" && status() === "running") presence.holdScreen();
     notify();
   }
   document.addEventListener("visibilitychange", onVisibility);
@@ -469,15 +564,13 @@ function createClock(model) {
   });
 
   clock.dispose = () => {
-    disposed = true;
+    sender.close();
     document.removeEventListener("visibilitychange", onVisibility);
     model.off("change", onModelChange);
     stopBoundary();
     clearTimeout(graceTimer);
-    cancelCues();
-    releaseScreen();
-    audio?.ctx.close().catch(() => {});
-    audio = null;
+    presence.releaseScreen();
+    sound.close();
     views.clear();
   };
 
@@ -554,17 +647,9 @@ function detail(list, term, value) {
   list.append(el("dt", { text: term }), el("dd", { text: String(value) }));
 }
 
-function render({ model, el: host }) {
-  const clock = registry.get(model.get("session_id"));
-  if (!clock) {
-    host.textContent = "This timer has been closed; run the cell again.";
-    return;
-  }
-  // Each timer's module may be evaluated separately (one per widget model), so the
-  // counter lives on globalThis: ids stay unique across every timer on the page.
-  globalThis.__ptTimerViews = (globalThis.__ptTimerViews || 0) + 1;
-  const uid = `pt-timer-${globalThis.__ptTimerViews}`;
-
+// The timer's page: every element, with its label, built once per view. (One
+// list of elements, top to bottom as the page shows them; longer than most.)
+function buildView(model, uid) {
   const title = el("h2", { class: "pt-title", text: model.get("title") });
   const stateBadge = el("span", { class: "pt-state", role: "status" });
   const speedNote = el("span", { class: "pt-speed" });
@@ -639,9 +724,17 @@ function render({ model, el: host }) {
     class: "pt-timer", tabindex: 0, role: "region",
     "aria-label": `Guided session timer: ${model.get("title")}`,
   }, header, main, progress, next, controls, lockNote, keysNote, adjust, logged, speech);
-  host.append(root);
 
-  // -- events ---------------------------------------------------------------
+  return {
+    root, stateBadge, speedNote, sessionLeft, stepNumber, stepName, countdown, rewet, details,
+    face, barFill, bar, barText, next, buttons, muteBox, speakBox, controls, lockNote, kind,
+    current, reason, record, adjustNote, logged, speech,
+  };
+}
+
+// The buttons, toggles, adjustment form and keys act on the clock; returns the undo.
+function bindControls(clock, model, view) {
+  const { root, controls, muteBox, speakBox, record, reason, kind, current, adjustNote } = view;
   const act = (action) => {
     if (action === "start") clock.start();
     else if (action === "pause") clock.pause();
@@ -697,12 +790,21 @@ function render({ model, el: host }) {
     }
   };
   root.addEventListener("keydown", onKey);
+  return () => root.removeEventListener("keydown", onKey);
 
-  // -- painting ---------------------------------------------------------------
+}
+
+// Repaints a view from the clock's snapshot, touching only what changed. (Two
+// painters: the step, when it changes, and the clock and controls, every frame.)
+function createPainter(model, clock, view, uid) {
+  const {
+    root, stateBadge, speedNote, sessionLeft, stepNumber, stepName, countdown, rewet, details,
+    face, barFill, bar, barText, next, buttons, muteBox, speakBox, lockNote, current, record,
+    adjustNote, logged, speech,
+  } = view;
   let shownStep = -1;
   let shownControls = "";
   let shownAdjustments = "";
-  let frame = 0;
 
   function paintStep(snap) {
     const all = model.get("steps");
@@ -799,10 +901,30 @@ function render({ model, el: host }) {
       lockNote.hidden = !lockNote.textContent;
       muteBox.checked = model.get("muted");
       speakBox.checked = model.get("speak");
-      logged.textContent = `Events recorded in Python: ${model.get("logged_events")}`;
+      logged.textContent = `Events recorded: ${model.get("logged_events")}`;
       if (model.get("notice")) adjustNote.textContent = model.get("notice");
     }
   }
+
+  return paint;
+}
+
+function render({ model, el: host }) {
+  const clock = registry.get(model.get("session_id"));
+  if (!clock) {
+    host.textContent = "This timer has been closed; run the cell again.";
+    return;
+  }
+  // Each timer's module may be evaluated separately (one per widget model), so the
+  // counter lives on globalThis: ids stay unique across every timer on the page.
+  globalThis.__ptTimerViews = (globalThis.__ptTimerViews || 0) + 1;
+  const uid = `pt-timer-${globalThis.__ptTimerViews}`;
+
+  const view = buildView(model, uid);
+  host.append(view.root);
+  const unbind = bindControls(clock, model, view);
+  const paint = createPainter(model, clock, view, uid);
+  let frame = 0;
 
   function loop() {
     clock.tick();
@@ -814,9 +936,9 @@ function render({ model, el: host }) {
 
   return () => {
     cancelAnimationFrame(frame);
-    root.removeEventListener("keydown", onKey);
+    unbind();
     detach();
-    root.remove();
+    view.root.remove();
   };
 }
 

@@ -1,0 +1,97 @@
+"""Every folder the package reads or writes, and the environment variable that moves it.
+
+One place, so a reader can see at a glance where data comes from and where files
+about clients go (never inside the project, so they cannot be committed):
+
+=========================  ===========================  ===========================
+variable                   what                         default
+=========================  ===========================  ===========================
+``PROTOCOL_TOOLS_DATA``    reference data (zones…)      ``data/`` shipped or checkout
+``PROTOCOL_TOOLS_LIBRARY`` protocol library             ``./protocols`` or checkout's
+``PROTOCOL_TOOLS_SESSIONS`` session logs                ``~/microcurrent-sessions``
+``PROTOCOL_TOOLS_SHEETS``  sheets the sheet maker saves ``~/microcurrent-sheets``
+=========================  ===========================  ===========================
+
+    >>> import os
+    >>> os.environ.get(DATA_ENV) or data_dir().name
+    'data'
+    >>> private_dir("PROTOCOL_TOOLS_NOT_SET_ANYWHERE", "somewhere").name
+    'somewhere'
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+__all__ = [
+    "DATA_ENV",
+    "LIBRARY_ENV",
+    "PACKAGE_DIR",
+    "SESSIONS_DEFAULT",
+    "SESSIONS_ENV",
+    "SHEETS_DEFAULT",
+    "SHEETS_ENV",
+    "data_dir",
+    "inside_repository",
+    "private_dir",
+    "repo_root",
+    "sessions_dir",
+    "sheets_dir",
+]
+
+# The installed package folder (src/protocol_tools in a checkout).
+PACKAGE_DIR = Path(__file__).resolve().parents[1]
+
+DATA_ENV = "PROTOCOL_TOOLS_DATA"
+LIBRARY_ENV = "PROTOCOL_TOOLS_LIBRARY"
+SESSIONS_ENV = "PROTOCOL_TOOLS_SESSIONS"
+SHEETS_ENV = "PROTOCOL_TOOLS_SHEETS"
+SESSIONS_DEFAULT = "microcurrent-sessions"
+SHEETS_DEFAULT = "microcurrent-sheets"
+
+
+def data_dir() -> Path:
+    """The folder holding the reference data.
+
+    ``$PROTOCOL_TOOLS_DATA`` if set; else the copy shipped inside an installed
+    wheel; else ``data/`` of the source checkout.
+    """
+    override = os.environ.get(DATA_ENV)
+    if override:
+        return Path(override)
+    shipped = PACKAGE_DIR / "data"
+    if shipped.is_dir():
+        return shipped
+    return PACKAGE_DIR.parents[1] / "data"
+
+
+def repo_root() -> Path | None:
+    """The source checkout this package runs from, if it runs from one."""
+    root = PACKAGE_DIR.parents[1]
+    return root if (root / "pyproject.toml").is_file() else None
+
+
+def private_dir(env: str, default_name: str) -> Path:
+    """Where files about clients go: ``$env`` if set, else ``~/default_name``.
+
+    Never inside the project, so client data cannot be committed by accident.
+    """
+    override = os.environ.get(env)
+    return Path(override).expanduser() if override else Path.home() / default_name
+
+
+def inside_repository(folder: Path) -> bool:
+    """Whether ``folder`` lies inside the source checkout this package runs from."""
+    root = repo_root()
+    return root is not None and folder.resolve().is_relative_to(root.resolve())
+
+
+def sessions_dir() -> Path:
+    """Where session logs go: ``$PROTOCOL_TOOLS_SESSIONS`` or ``~/microcurrent-sessions``."""
+    return private_dir(SESSIONS_ENV, SESSIONS_DEFAULT)
+
+
+def sheets_dir() -> Path:
+    """Where the sheet maker saves: ``$PROTOCOL_TOOLS_SHEETS`` or ``~/microcurrent-sheets``."""
+    return private_dir(SHEETS_ENV, SHEETS_DEFAULT)

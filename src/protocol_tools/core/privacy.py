@@ -1,0 +1,119 @@
+"""Client codes: the one check that keeps names out of records, sheets and file names.
+
+A client is known by a short code (``C-0042``), never by name. What a code looks
+like is data (``client_code`` in ``data/contraindications.yaml``), so a clinic can
+change it; every caller (intake, guided session, timer log, session sheets) asks
+:func:`check_client_code`, so one rule decides.
+
+    >>> check_client_code(" C-0042 ")
+    'C-0042'
+    >>> client_code_rule().max_chars
+    20
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from ..reference.data import data_dir, load_data_file
+from .errors import IntakeError, ProtocolToolsError, ReferenceDataError
+
+__all__ = ["ClientCodeRule", "check_client_code", "client_code_rule", "shown_value"]
+
+# The client code's definition sits beside the screening rules: the intake is
+# where a code is first given.
+CLIENT_CODE_FILE = "contraindications.yaml"
+# A wrong "code" is often a whole name: a message quotes only its start.
+SHOWN_CHARS = 40
+
+
+@dataclass(frozen=True)
+class ClientCodeRule:
+    """What a client code looks like, as ``data/contraindications.yaml`` says."""
+
+    pattern: str
+    max_chars: int
+    explain: str  # in words, for people: "a short client code … like C-0042"
+
+
+def shown_value(value: Any) -> str:
+    """``value`` as a message quotes it: its repr, cut to 40 characters.
+
+    Typed answers may be names or pasted text; a message echoes no more of them
+    than it needs to point at the mistake::
+
+        >>> shown_value("Jane Doe")
+        "'Jane Doe'"
+        >>> shown_value("x" * 100)
+        "'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx..."
+    """
+    text = repr(value)
+    return text if len(text) <= SHOWN_CHARS else text[: SHOWN_CHARS - 3] + "..."
+
+
+def _need(entry: Any, key: str, where: str) -> Any:
+    if not isinstance(entry, dict) or entry.get(key) in (None, ""):
+        raise ReferenceDataError(f"{where}: missing {key!r}")
+    return entry[key]
+
+
+@cache
+def _rule_at(folder: Path) -> ClientCodeRule:
+    # ``folder`` is the cache key only: a test or clinic pointing at another data
+    # folder gets that folder's rule.
+    doc = load_data_file(CLIENT_CODE_FILE)
+    file_where = str(folder / CLIENT_CODE_FILE)
+    section = _need(doc, "client_code", file_where)
+    where = f"{file_where} client_code"
+    pattern, max_chars = _need(section, "pattern", where), _need(section, "max_chars", where)
+    explain = _need(section, "explain", where)
+    if not isinstance(pattern, str):
+        raise ReferenceDataError(f"{where}: 'pattern' must be text (a regular expression)")
+    try:
+        re.compile(pattern)
+    except re.error as problem:
+        raise ReferenceDataError(
+            f"{where}: 'pattern' is no regular expression: {problem}"
+        ) from None
+    if type(max_chars) is not int or max_chars < 1:
+        raise ReferenceDataError(
+            f"{where}: 'max_chars' must be a whole number of characters "
+            f"(got {shown_value(max_chars)})"
+        )
+    if not isinstance(explain, str):
+        raise ReferenceDataError(f"{where}: 'explain' must be text")
+    return ClientCodeRule(pattern, max_chars, explain)
+
+
+def client_code_rule() -> ClientCodeRule:
+    """The client-code rule of the current data folder, read once per folder."""
+    return _rule_at(data_dir())
+
+
+def check_client_code(
+    value: object, error: type[ProtocolToolsError] = IntakeError, what: str = "client code"
+) -> str:
+    """``value`` stripped if it is a client code (``C-0042``); else raise ``error``.
+
+    The intake, the guided session and the session sheets all use this one check,
+    so a name typed where a code belongs never reaches a record or a file name::
+
+        >>> check_client_code("Jane Doe")  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        protocol_tools.core.errors.IntakeError: client code 'Jane Doe' is not a client code: ...
+    """
+    rule = client_code_rule()
+    code = value.strip() if isinstance(value, str) else value
+    if isinstance(code, str) and len(code) <= rule.max_chars and re.fullmatch(rule.pattern, code):
+        return code
+    too_long = isinstance(code, str) and len(code) > rule.max_chars
+    raise error(
+        f"{what} {shown_value(code)} is not a client code: "
+        + (f"it is longer than {rule.max_chars} characters; " if too_long else "")
+        + f"use {rule.explain}"
+    )

@@ -1,0 +1,173 @@
+"""May this session start? The checks that keep Start locked, in the practitioner's words.
+
+Start stays locked until a ready protocol (:func:`check_runnable`) and a client code
+are chosen, the client is screened for the session day, and every prep item is
+ticked. A screening that does not allow treatment keeps it locked unless the
+practitioner records an override with its reason. Pure: the app asks here, and so
+can a script::
+
+    >>> start_blockers(protocol=None, client_code="C-1", result=None, prep_done={})[0]
+    'choose a protocol'
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Mapping, Sequence
+
+from ..core.errors import ReferenceDataError, SessionError
+from ..core.privacy import check_client_code
+from ..protocols.model import Protocol
+from ..protocols.readiness import check_runnable, screening_day_problem
+from ..reference.data import load_data_file
+from ..screening.engine import ScreeningResult, outcomes
+from ..screening.fields import Intake
+from ..screening.rules import screening_rules
+
+__all__ = [
+    "check_runnable",
+    "practice_intake_on",
+    "prep_checklist",
+    "screening_day_blocker",
+    "start_blockers",
+]
+
+
+def prep_checklist() -> list[dict[str, str]]:
+    """The prep items from ``data/session_care.yaml`` (id, text, source)."""
+    data = load_data_file("session_care.yaml")
+    items = data.get("prep_checklist") if isinstance(data, dict) else None
+    if not isinstance(items, list) or not items:
+        raise ReferenceDataError("session_care.yaml: prep_checklist must be a non-empty list")
+    checklist = []
+    for index, item in enumerate(items):
+        if not isinstance(item, dict) or not item.get("id") or not item.get("text"):
+            raise ReferenceDataError(
+                f"session_care.yaml prep_checklist[{index}]: needs id and text"
+            )
+        checklist.append(
+            {
+                "id": str(item["id"]),
+                "text": str(item["text"]),
+                "source": str(item.get("source", "")),
+            }
+        )
+    return checklist
+
+
+def screening_day_blocker(screened_for: dt.date, today: dt.date) -> str | None:
+    """Why a screening answered for another day cannot open today's session (None if
+    it can): the one rule the sheets follow too."""
+    return screening_day_problem(screened_for, today, "the session")
+
+
+def start_blockers(
+    *,
+    protocol: Protocol | None,
+    client_code: str,
+    result: ScreeningResult | None,
+    override_reason: str = "",
+    prep_done: Mapping[str, bool],
+    checklist: Sequence[Mapping[str, str]] | None = None,
+    today: dt.date | None = None,
+) -> list[str]:
+    """Everything that still keeps Start locked, in the practitioner's words ([] = ready).
+
+    The screening counts only for the session day (``today``, default: the
+    computer's date). ``override_reason`` counts only when the screening outcome
+    does not allow treatment; an empty reason is no override::
+
+        >>> for blocker in start_blockers(protocol=None, client_code="C-1", result=None,
+        ...                               prep_done={}):
+        ...     print(blocker)
+        choose a protocol
+        screen the client: answer the intake form and press Screen this client
+        tick the prep checklist (... left)
+    """
+    blockers = []
+    if protocol is None:
+        blockers.append("choose a protocol")
+    try:
+        code = check_client_code(client_code, SessionError)
+    except SessionError:
+        code = None
+        blockers.append(f"enter the client code: {screening_rules().client_code_explain}")
+    if result is None:
+        blockers.append("screen the client: answer the intake form and press Screen this client")
+    else:
+        blockers.extend(_screening_blockers(result, code, override_reason, today))
+    items = checklist or prep_checklist()
+    missing = [item["text"] for item in items if not prep_done.get(item["id"])]
+    if missing:
+        blockers.append(f"tick the prep checklist ({len(missing)} left)")
+    return blockers
+
+
+def _screening_blockers(
+    result: ScreeningResult, code: str | None, override_reason: str, today: dt.date | None
+) -> list[str]:
+    blockers = []
+    if code and result.client != code:
+        blockers.append(
+            f"the screening is for client {result.client}, not {code}: screen this client"
+        )
+    wrong_day = screening_day_blocker(result.date, today or dt.date.today())
+    if wrong_day:
+        # An override answers today's outcome; another day's outcome has none to answer.
+        blockers.append(wrong_day)
+    elif not result.allows_treatment and not override_reason.strip():
+        # The outcome as the form shows it (icon and title), never its code.
+        shown = outcomes().get(result.outcome, {})
+        title = " ".join(filter(None, (shown.get("icon"), shown.get("title")))) or "not today"
+        blockers.append(
+            f"the screening says {title}; record an override with its reason to start anyway"
+        )
+    return blockers
+
+
+def practice_intake_on(intake: Intake, day: dt.date) -> Intake:
+    """A synthetic practice client's intake answered for ``day``, its lesson kept.
+
+    The practice files are all dated 2026-11-23; a session runs today. Waits count
+    days, so every other date of the intake ("last time" answers) moves by as many
+    days as the session date. Age counts birthdays, so the birth date keeps the
+    client's age and the nearest birthday as many days away as in the file (a client
+    who turns 18 on the session day still does, even across a 29 February).
+    """
+    shift = day - intake.date
+    moved = {
+        field.name: getattr(intake, field.name) + shift
+        for field in dataclasses.fields(intake)
+        if field.name not in ("date", "birth_date")
+        and isinstance(getattr(intake, field.name), dt.date)
+    }
+    birth = _moved_birth_date(intake.birth_date, intake.date, day)
+    return dataclasses.replace(intake, date=day, birth_date=birth, **moved)
+
+
+def _moved_birth_date(birth: dt.date, session: dt.date, day: dt.date) -> dt.date:
+    """A birth date giving on ``day`` the age ``birth`` gives on ``session``, with the
+    nearer of the last and the next birthday as many days away."""
+    last_birthday = _in_year(birth, session.year, late=True)
+    if last_birthday > session:
+        last_birthday = _in_year(birth, session.year - 1, late=True)
+    age = last_birthday.year - birth.year
+    next_birthday = _in_year(birth, last_birthday.year + 1, late=True)
+    since, until = (session - last_birthday).days, (next_birthday - session).days
+    if since <= until:
+        anchor = day - dt.timedelta(days=since)
+        # Born on a 29 February that the new year lacks: the 28th keeps the birthday passed.
+        return _in_year(anchor, anchor.year - age, late=False)
+    anchor = day + dt.timedelta(days=until)
+    # ...and the 1 March keeps it still to come.
+    return _in_year(anchor, anchor.year - age - 1, late=True)
+
+
+def _in_year(day: dt.date, year: int, *, late: bool) -> dt.date:
+    """``day``'s month and day in ``year``; a 29 February becomes 1 March when ``late``,
+    else 28 February, when ``year`` has none (the way the age rule counts birthdays)."""
+    try:
+        return day.replace(year=year)
+    except ValueError:
+        return dt.date(year, 3, 1) if late else dt.date(year, 2, 28)

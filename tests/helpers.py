@@ -1,0 +1,232 @@
+"""Helpers the tests share, in one place: test files import from here, never from each other.
+
+Sections: protocols and the designer; session sheets; work run in other processes
+(``multiprocessing`` finds a function by its module's name, and a child process
+cannot import a test module); the browser.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import shutil
+import subprocess
+import time
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pypdf
+import pytest
+
+from conftest import DATA, PROTOCOLS, ROOT
+from protocol_tools import Protocol, ProtocolDraft, ProtocolFileError, parse_protocol
+from protocol_tools.core.atomic import file_lock, write_new_file
+from protocol_tools.protocols.folder import SAVE_LOCK_NAME
+
+# -- protocols and the designer --------------------------------------------------
+
+# The day the designer tests save on.
+TODAY = dt.date(2026, 11, 23)
+TEMPLATE = ROOT / "src" / "protocol_tools" / "protocols" / "templates" / "new_protocol.yaml"
+
+
+def template_text(protocol_id: str = "demo-lift") -> str:
+    """The file ``protocol-tools new`` writes, for ``protocol_id``."""
+    return TEMPLATE.read_text().replace("$id", protocol_id).replace("$name", '"Demo lift"')
+
+
+def findings_of(text: str, name: str = "demo-lift.yaml"):
+    """The findings of a protocol text that does not fit the format."""
+    with pytest.raises(ProtocolFileError) as caught:
+        parse_protocol(text, name)
+    return caught.value.findings
+
+
+def three_mistakes() -> str:
+    """The template with three independent errors in three different steps."""
+    return (
+        template_text()
+        .replace("seconds: 75", "seconds: -30", 1)
+        .replace("zone: cheekbones", "zone: cheek bones", 1)
+        .replace("current_uA: 150", "current_uA: 1500", 1)
+    )
+
+
+def copy_library(folder: Path) -> Path:
+    """Copy the protocol library's files into ``folder``, so no test writes into the real one."""
+    folder.mkdir(parents=True)
+    for path in PROTOCOLS.glob("*.yaml"):
+        shutil.copy(path, folder / path.name)
+    return folder
+
+
+def hidden_leftovers(folder: Path) -> list[str]:
+    """Hidden files a save left behind, besides the save lock every save keeps."""
+    return [p.name for p in folder.iterdir() if p.name.startswith(".") and p.name != SAVE_LOCK_NAME]
+
+
+def express(library: Path) -> ProtocolDraft:
+    """A draft of express-10 from ``library``."""
+    return ProtocolDraft.from_library("express-10", library)
+
+
+def zones_and_sides(draft: ProtocolDraft) -> list[tuple]:
+    """(zone, side) of every step of ``draft``."""
+    return [(s.get("zone"), s.get("side")) for s in (draft.step(i) for i in range(len(draft)))]
+
+
+# -- session sheets -------------------------------------------------------------
+
+CLIENTS = DATA / "practice_clients"
+SIGNATURE = PROTOCOLS / "signature-lift-15.yaml"
+# A value only a file a row names holds: a message must never quote it.
+PRIVATE_VALUE = "TOPSECRET-value-8841"
+PRIVATE_YAML = f"client: {PRIVATE_VALUE}\napi_key: {PRIVATE_VALUE}\nid: {PRIVATE_VALUE}\n"
+
+
+def pdf_pages(pdf: bytes) -> list[str]:
+    """The text of each page, spaces normalised (ordinary words are never broken)."""
+    reader = pypdf.PdfReader(io.BytesIO(pdf))
+    return [" ".join(page.extract_text().split()) for page in reader.pages]
+
+
+def pdftotext(pdf: bytes, *args: str) -> str:
+    out = subprocess.run(["pdftotext", *args, "-", "-"], input=pdf, capture_output=True, check=True)
+    return out.stdout.decode("utf-8")
+
+
+def flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def write_day(tmp_path: Path, rows: list[str]) -> Path:
+    path = tmp_path / "day.csv"
+    path.write_text("date,time,client,protocol,intake\n" + "\n".join(rows) + "\n", "utf-8")
+    return path
+
+
+def long_protocol(steps: int = 40) -> Protocol:
+    zones = ["jawline", "cheekbones", "forehead", "neck"]
+    return Protocol.model_validate(
+        {
+            "format": 1,
+            "id": "long-40",
+            "name": "Forty Steps",
+            "version": "2.3.4",
+            "setting": "clinic",
+            "summary": "A long protocol to test page breaks.",
+            "defaults": {"current_uA": 200},
+            "steps": [
+                {
+                    "zone": zones[i % 4],
+                    "side": ("right", "left")[i % 2],
+                    "technique": "glide",
+                    "passes": 3,
+                    "seconds": 30,
+                }
+                for i in range(steps)
+            ],
+        }
+    )
+
+
+def express_variant(folder: Path, new_id: str, *, draft: bool = False, current: int = 250) -> Path:
+    """A copy of express-10 under another id: a draft, or with another current."""
+    text = (PROTOCOLS / "express-10.yaml").read_text("utf-8")
+    text = text.replace("\nid: express-10\n", f"\nid: {new_id}\n", 1)
+    if draft:
+        text = text.replace("\nsetting: clinic\n", "\nsetting: clinic\nstatus: draft\n", 1)
+    text = text.replace("current_uA: 250", f"current_uA: {current}", 1)
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{new_id}.yaml"
+    path.write_text(text, "utf-8")
+    return path
+
+
+def upload(maker, content: bytes) -> None:
+    """Put ``content`` in the sheet maker's appointments upload, as the browser would."""
+    maker.day_upload.value = (
+        {
+            "name": "day.csv",
+            "type": "text/csv",
+            "size": len(content),
+            "content": memoryview(content),
+            "last_modified": dt.datetime.now(dt.UTC),
+        },
+    )
+
+
+# -- work run in other processes --------------------------------------------------
+
+
+def write_many(folder: str, label: str, count: int) -> list[str]:
+    """Save ``count`` files all named alike; the names each one got."""
+    return [
+        write_new_file(folder, "same-second", ".csv", f"{label}-{n}".encode()).name
+        for n in range(count)
+    ]
+
+
+def count_under_lock(lock: str, counter: str, rounds: int) -> None:
+    """Add one to the number in ``counter``, ``rounds`` times, each under ``lock``."""
+    for _ in range(rounds):
+        with file_lock(lock):
+            # A read-modify-write that loses updates unless the lock excludes the other process.
+            value = int(Path(counter).read_text())
+            time.sleep(0.001)
+            Path(counter).write_text(str(value + 1))
+
+
+# -- the browser ------------------------------------------------------------------
+
+LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+# Their content is already in the page: no host is asked.
+IN_PAGE_SCHEMES = frozenset({"data", "blob", "about"})
+
+
+def leaving_this_machine(urls: list[str]) -> list[str]:
+    """The URLs that name a host other than this machine."""
+    return [
+        url
+        for url in urls
+        if urlsplit(url).scheme not in IN_PAGE_SCHEMES and urlsplit(url).hostname not in LOCAL_HOSTS
+    ]
+
+
+def record_requests(page) -> list[str]:
+    """Every URL the page asks for from now on, stopped or not."""
+    urls: list[str] = []
+    page.context.on("request", lambda request: urls.append(request.url))
+    page.on("websocket", lambda socket: urls.append(socket.url))
+    return urls
+
+
+def set_hidden(page, hidden: bool) -> None:
+    page.evaluate(
+        """(hidden) => {
+            Object.defineProperty(document, "visibilityState",
+                {configurable: true, get: () => hidden ? "hidden" : "visible"});
+            Object.defineProperty(document, "hidden", {configurable: true, get: () => hidden});
+            document.dispatchEvent(new Event("visibilitychange"));
+        }""",
+        hidden,
+    )
+
+
+def wait_until_settled(page) -> None:
+    """Until no request has been made for a while and the fonts in use are loaded."""
+    page.wait_for_load_state("networkidle")
+    page.evaluate("document.fonts.ready.then(() => true)")
+
+
+def wait_for_voila_app(page) -> None:
+    """Until every cell has run and the widgets stop appearing."""
+    page.locator(".jupyter-widgets").first.wait_for()
+    page.wait_for_function(
+        """() => new Promise(resolve => {
+            const count = () => document.querySelectorAll('.jupyter-widgets').length;
+            const before = count();
+            setTimeout(() => resolve(count() === before && before > 0), 2000);
+        })"""
+    )
+    wait_until_settled(page)
