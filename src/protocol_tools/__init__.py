@@ -77,6 +77,8 @@ _PUBLIC: dict[str, str] = {
     "Technique": ".reference.data",
     "Zone": ".reference.data",
     "reference": ".reference.data",
+    # reference.geometry
+    "zone_geometry": ".reference.geometry",
     # screening.engine
     "OUTCOMES": ".screening.engine",
     "ScreeningResult": ".screening.engine",
@@ -128,7 +130,6 @@ _PUBLIC: dict[str, str] = {
     "zone_time_figure": ".views.charts",
     # views.facemap
     "face_map_svg": ".views.facemap",
-    "zone_geometry": ".views.facemap",
     # views.widgets
     "protocol_browser": ".views.widgets",
     "validation_report": ".views.widgets",
@@ -171,6 +172,7 @@ if TYPE_CHECKING:  # for type checkers and editors; tests/test_init.py keeps it 
         protocol_json_schema,
     )
     from .reference.data import ReferenceData, Rule, Technique, Zone, reference
+    from .reference.geometry import zone_geometry
     from .screening.engine import OUTCOMES, ScreeningResult, screen
     from .screening.fields import Intake
     from .screening.form import IntakeForm
@@ -194,7 +196,7 @@ if TYPE_CHECKING:  # for type checkers and editors; tests/test_init.py keeps it 
         quiz,
     )
     from .views.charts import timeline_figure, zone_time_figure
-    from .views.facemap import face_map_svg, zone_geometry
+    from .views.facemap import face_map_svg
     from .views.widgets import protocol_browser, validation_report
 
 

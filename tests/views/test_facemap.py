@@ -11,7 +11,8 @@ import pytest
 
 from conftest import REQUIRED_ZONES
 from protocol_tools.reference.data import data_dir
-from protocol_tools.views.facemap import face_map_svg, zone_geometry
+from protocol_tools.reference.geometry import zone_geometry
+from protocol_tools.views.facemap import face_map_svg
 
 SVG = "{http://www.w3.org/2000/svg}"
 EYE_AND_MOUTH_ZONES = {"brows", "under-eyes", "upper-lip"}

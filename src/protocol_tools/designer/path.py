@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from ..protocols.model import Protocol
 from ..reference.data import reference
-from ..views.facemap import zone_geometry
+from ..reference.geometry import zone_geometry
 
 __all__ = ["Stop", "path_stops", "path_text"]
 

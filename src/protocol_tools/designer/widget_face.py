@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING, Any
 
 from ..protocols.model import Protocol
 from ..reference.data import reference
+from ..reference.geometry import zone_geometry
 from ..views.charts import ACTION_COLOUR, zone_colours
-from ..views.facemap import zone_geometry
 from .path import Stop, path_stops
 
 if TYPE_CHECKING:

@@ -34,7 +34,7 @@ from ..core.errors import SessionError
 from ..core.privacy import check_client_code
 from ..protocols.model import Protocol
 from ..protocols.readiness import check_runnable
-from ..views.facemap import zone_geometry
+from ..reference.geometry import zone_geometry
 from .record import (
     LOG_COLUMNS,
     SESSIONS_ENV,
