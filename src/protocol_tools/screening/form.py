@@ -113,10 +113,10 @@ class _TextQuestion(_Question):
         self.control.observe(callback, names="value")
 
 
-class _DateQuestion(_Question):
-    def __init__(self, name: str, label: str, help_text: str, value: dt.date | None):
-        self.control = widgets.DatePicker(description=label, value=value, style=_LABEL_STYLE)
-        super().__init__(name, label, help_text, [self.control])
+class _OneControlQuestion(_Question):
+    """A question answered by one control whose value is the answer (None: unanswered)."""
+
+    control: widgets.ValueWidget
 
     def read(self) -> tuple[bool, Any, str]:
         value = self.control.value
@@ -129,7 +129,13 @@ class _DateQuestion(_Question):
         self.control.observe(callback, names="value")
 
 
-class _YesNoQuestion(_Question):
+class _DateQuestion(_OneControlQuestion):
+    def __init__(self, name: str, label: str, help_text: str, value: dt.date | None):
+        self.control = widgets.DatePicker(description=label, value=value, style=_LABEL_STYLE)
+        super().__init__(name, label, help_text, [self.control])
+
+
+class _YesNoQuestion(_OneControlQuestion):
     def __init__(self, name: str, label: str, question: str):
         self.control = widgets.ToggleButtons(
             options=_YES_NO,
@@ -139,16 +145,6 @@ class _YesNoQuestion(_Question):
             tooltips=[f"{label}: yes", f"{label}: no"],
         )
         super().__init__(name, label, question, [self.control])
-
-    def read(self) -> tuple[bool, Any, str]:
-        value = self.control.value
-        return value is not None, value, ""
-
-    def fill(self, value: Any) -> None:
-        self.control.value = value
-
-    def watch(self, callback: Callable[[Any], None]) -> None:
-        self.control.observe(callback, names="value")
 
 
 class _DateOrNeverQuestion(_Question):
