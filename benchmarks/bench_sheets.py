@@ -12,7 +12,8 @@ import time
 from pathlib import Path
 
 from protocol_tools import load_library, make_day_sheets, session_sheet, sheet_to_pdf
-from protocol_tools.screening.engine import practice_clients, screen
+from protocol_tools.screening.engine import screen
+from protocol_tools.screening.rules import practice_clients
 
 REPEATS = 10
 DAY = 30

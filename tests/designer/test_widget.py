@@ -103,7 +103,7 @@ def test_buttons_edit_the_draft(designer):
 def test_mirror_button_copies_the_block_to_the_other_side(designer):
     open_express(designer)
     designer.rows[2].seconds.value = "120"
-    assert "side-imbalance" in designer.rows[2].findings.value
+    assert 'data-rule="side-imbalance"' in designer.rows[2].findings.value
     designer.rows[2].buttons["mirror"].click()
     assert designer.draft.step(6)["seconds"] == 120
     assert "side-imbalance" not in designer.rows[2].findings.value
@@ -116,7 +116,7 @@ def test_findings_sit_under_their_step_with_icon_words_and_reason(designer):
     shown = designer.rows[4].findings.value
     assert "✖" in shown
     assert "<strong>Error</strong>" in shown
-    assert "above-zone-limit" in shown
+    assert 'data-rule="above-zone-limit"' in shown
     assert reference().rules["above-zone-limit"].explanation[:40] in shown.replace("&#x27;", "'")
     assert designer.rows[3].findings.value == ""
     assert "1 error" in designer.checks.value
@@ -276,7 +276,8 @@ def test_the_designer_shows_findings_of_the_file_it_would_write(designer, librar
     designer.start_from.value = "renamed-10"
     designer.open_button.click()
     assert "Opened renamed-10@1.0.0" in designer.status.value
-    assert "(id-mismatch)" in designer.protocol_findings.value
+    # The rule rides along in the markup, never in the words people read.
+    assert 'data-rule="id-mismatch"' in designer.protocol_findings.value
 
 
 def test_numbers_are_shown_the_way_people_type_them(designer):

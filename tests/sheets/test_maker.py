@@ -31,7 +31,8 @@ def test_sheet_maker_previews_and_saves(tmp_path):
     maker.date.value = dt.date(2026, 11, 18)
     assert maker.preview() == []
     assert "screen the client again for that day" in maker.status.value
-    assert '<div role="status" style="color:#8a1c1c"><strong>Error:</strong>' in maker.status.value
+    assert 'role="alert"' in maker.status.value
+    assert "<strong>Error:</strong>" in maker.status.value
     maker.date.value = dt.date(2026, 11, 23)
     maker.client_name.value = "<b>Zoë</b>"
     maker.paper.value = "letter"
@@ -128,7 +129,8 @@ def test_the_sheet_maker_refuses_a_draft_in_words_until_draft_is_ticked(
         status = maker.status.value
         assert "cannot be printed on a session sheet" in status
         assert "tick “Print as a draft" in status
-        assert status.startswith('<div role="status" style="color:#8a1c1c"><strong>Error:</strong>')
+        assert status.startswith('<div class="pt-alert pt-alert-error" role="alert"')
+        assert "<strong>Error:</strong>" in status
         assert "[error:" not in status  # no rule codes at the front desk
         assert maker.client.value == "C-0042"  # what was typed stays
     assert "5000 µA is not microcurrent" in status

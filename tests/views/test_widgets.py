@@ -34,7 +34,7 @@ def test_findings_are_shown_in_words(tmp_path: Path):
     text = template_text("demo-lift").replace("target_minutes: 10", "target_minutes: 15")
     (tmp_path / "demo-lift.yaml").write_text(text)
     browser = ProtocolBrowser(load_library(tmp_path))
-    assert "Warning:" in browser.summary.value
+    assert "<strong>Warning</strong>" in browser.summary.value
     assert "claims 15 min" in browser.summary.value
 
 
@@ -47,5 +47,6 @@ def test_validation_report_lists_findings_in_words(tmp_path: Path):
     )
     report = validation_report(tmp_path).value
     assert "Error" in report
-    assert "steps[2].seconds" in report
+    assert "step 3 seconds" in report  # steps counted from 1, in words
+    assert "steps[" not in report
     assert "must be more than 0" in report

@@ -16,7 +16,7 @@ from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["Finding", "field_path", "summarize"]  # make_finding: see __getattr__
+__all__ = ["Finding", "field_path", "field_words", "step_of", "summarize"]
 
 
 def field_path(path: Sequence[Hashable]) -> str:
@@ -77,6 +77,33 @@ class Finding:
             "explanation": self.explanation,
             "source": self.source,
         }
+
+
+def step_of(finding: Finding) -> int | None:
+    """The 0-based step a finding concerns, or None for the whole protocol."""
+    path = finding.path
+    if len(path) >= 2 and path[0] == "steps" and isinstance(path[1], int):
+        return path[1]
+    return None
+
+
+def field_words(finding: Finding, *, within_step: bool = False) -> str:
+    """Where a finding points, for people: "step 3 zone" (steps counted from 1).
+
+    ``within_step``: under the step's own row the step goes without saying, so only
+    the field is named ("zone"; "" for the step as a whole).
+
+    >>> where = Finding("not-positive", "error", "must be more than 0", ("steps", 2, "seconds"))
+    >>> field_words(where), field_words(where, within_step=True)
+    ('step 3 seconds', 'seconds')
+    >>> field_words(Finding("missing-field", "error", "is required", ()))
+    'the protocol'
+    """
+    step = step_of(finding)
+    if step is not None:
+        rest = ".".join(str(part) for part in finding.path[2:])
+        return rest if within_step else f"step {step + 1} {rest}".strip()
+    return finding.field or "the protocol"
 
 
 def summarize(findings: Iterable[Finding]) -> dict[str, int]:

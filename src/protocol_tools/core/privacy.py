@@ -15,18 +15,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
-from pathlib import Path
 from typing import Any
 
-from ..reference.data import data_dir, load_data_file
-from .errors import IntakeError, ProtocolToolsError, ReferenceDataError
+from ..reference.data import contraindications
+from .errors import IntakeError, ProtocolToolsError
 
 __all__ = ["ClientCodeRule", "check_client_code", "client_code_rule", "shown_value"]
 
-# The client code's definition sits beside the screening rules: the intake is
-# where a code is first given.
-CLIENT_CODE_FILE = "contraindications.yaml"
+# The client code's definition (``client_code``) sits beside the screening rules in
+# contraindications.yaml: the intake is where a code is first given.
 # A wrong "code" is often a whole name: a message quotes only its start.
 SHOWN_CHARS = 40
 
@@ -55,43 +52,11 @@ def shown_value(value: Any) -> str:
     return text if len(text) <= SHOWN_CHARS else text[: SHOWN_CHARS - 3] + "..."
 
 
-def _need(entry: Any, key: str, where: str) -> Any:
-    if not isinstance(entry, dict) or entry.get(key) in (None, ""):
-        raise ReferenceDataError(f"{where}: missing {key!r}")
-    return entry[key]
-
-
-@cache
-def _rule_at(folder: Path) -> ClientCodeRule:
-    # ``folder`` is the cache key only: a test or clinic pointing at another data
-    # folder gets that folder's rule.
-    doc = load_data_file(CLIENT_CODE_FILE)
-    file_where = str(folder / CLIENT_CODE_FILE)
-    section = _need(doc, "client_code", file_where)
-    where = f"{file_where} client_code"
-    pattern, max_chars = _need(section, "pattern", where), _need(section, "max_chars", where)
-    explain = _need(section, "explain", where)
-    if not isinstance(pattern, str):
-        raise ReferenceDataError(f"{where}: 'pattern' must be text (a regular expression)")
-    try:
-        re.compile(pattern)
-    except re.error as problem:
-        raise ReferenceDataError(
-            f"{where}: 'pattern' is no regular expression: {problem}"
-        ) from None
-    if type(max_chars) is not int or max_chars < 1:
-        raise ReferenceDataError(
-            f"{where}: 'max_chars' must be a whole number of characters "
-            f"(got {shown_value(max_chars)})"
-        )
-    if not isinstance(explain, str):
-        raise ReferenceDataError(f"{where}: 'explain' must be text")
-    return ClientCodeRule(pattern, max_chars, explain)
-
-
 def client_code_rule() -> ClientCodeRule:
-    """The client-code rule of the current data folder, read once per folder."""
-    return _rule_at(data_dir())
+    """The client-code rule of the current data folder (pattern, length and words
+    checked by the reference loader, read again when the file changes)."""
+    code = contraindications().client_code
+    return ClientCodeRule(code.pattern, code.max_chars, code.explain)
 
 
 def check_client_code(

@@ -18,7 +18,7 @@ from collections.abc import Hashable, Iterable, Sequence
 from typing import Any, get_args
 
 from ..core.errors import ProtocolFileError
-from ..core.findings import Finding
+from ..core.findings import field_words, step_of
 from ..core.text import number
 from ..protocols.model import LONG_TEXT_MAX, SHORT_TEXT_MAX, Kind, Scope, Setting, Side
 from ..reference.rules import make_finding
@@ -53,23 +53,6 @@ def edit_error(
     """An edit the model would refuse, worded like a file finding."""
     finding = make_finding(code, message, path)
     return ProtocolFileError(f"{field_words(finding)} {message}", [finding])
-
-
-def field_words(finding: Finding) -> str:
-    """Where a finding points, for people: "step 3 zone" (steps counted from 1)."""
-    path = finding.path
-    if len(path) >= 2 and path[0] == "steps" and isinstance(path[1], int):
-        rest = ".".join(str(part) for part in path[2:])
-        return f"step {path[1] + 1} {rest}".strip()
-    return finding.field or "the protocol"
-
-
-def step_of(finding: Finding) -> int | None:
-    """The 0-based step a finding concerns, or None for the whole protocol."""
-    path = finding.path
-    if len(path) >= 2 and path[0] == "steps" and isinstance(path[1], int):
-        return path[1]
-    return None
 
 
 def shown_input(value: Any) -> str:

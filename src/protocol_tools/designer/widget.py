@@ -28,11 +28,12 @@ from ..core.errors import ProtocolToolsError
 from ..protocols.loading import default_library_dir, load_library
 from ..protocols.model import Protocol
 from ..views.charts import timeline_figure, zone_time_figure
+from ..views.html import findings_html
 from .draft import ProtocolDraft
 from .path import path_text
 from .values import SETTINGS
 from .widget_face import face_path_figure
-from .widget_html import findings_html, ok_html, problem_html, summary_html
+from .widget_html import ok_html, problem_html, summary_html
 from .widget_save import DRAFT_CHOICE, SaveAndCompare
 from .widget_steps import StepRow, number_text, parse_number, step_table_header
 

@@ -10,6 +10,7 @@ from ..protocols.model import Protocol
 from ..reference.data import reference
 from ..reference.geometry import zone_geometry
 from ..views.charts import ACTION_COLOUR, zone_colours
+from ..views.palette import ACCENT, FACE_FILL, FACE_INK, INK, PAPER, ZONE_INK
 from .path import Stop, path_stops
 
 if TYPE_CHECKING:
@@ -17,10 +18,10 @@ if TYPE_CHECKING:
 
 __all__ = ["face_path_figure"]
 
-_FACE_FILL = "#fbf7f4"
-_FACE_INK = "#8a9099"
-_ZONE_INK = "#c3cad3"
-_PATH_INK = "#123a7a"
+_FACE_FILL = FACE_FILL
+_FACE_INK = FACE_INK
+_ZONE_INK = ZONE_INK
+_PATH_INK = ACCENT
 
 
 def face_path_figure(protocol: Protocol) -> go.Figure:
@@ -157,14 +158,14 @@ def _draw_stops(figure: go.Figure, stops: list[Stop]) -> None:
             mode="markers+text",
             marker={
                 "size": 20,
-                "color": "#ffffff",
+                "color": PAPER,
                 "line": {
                     "width": 3,
                     "color": [colours.get(s[1], ACTION_COLOUR) for s in stops],
                 },
             },
             text=[str(s[0]) for s in stops],
-            textfont={"size": 11, "color": "#1b1f24"},
+            textfont={"size": 11, "color": INK},
             customdata=[[names[s[1]].name if s[1] in names else s[1], s[2]] for s in stops],
             hovertemplate="Step %{text}: %{customdata[0]} (client's %{customdata[1]})"
             "<extra></extra>",

@@ -1,4 +1,6 @@
-"""The designer's messages as HTML: findings, the checks' summary, a comparison.
+"""The designer's messages as HTML: the checks' summary, problems, a comparison.
+
+Findings become HTML in :mod:`protocol_tools.views.html`.
 
 Every user string is escaped; nothing depends on colour alone (an icon and a word).
 """
@@ -10,60 +12,30 @@ import html
 from ..core.errors import ProtocolToolsError
 from ..core.findings import Finding
 from ..reference.data import reference
+from ..views.html import alert_html, findings_html, severity_words
+from ..views.palette import QUIET_INK
 from .compare import ProtocolComparison, describe_step
 from .store import SavedMeanwhileError
-from .values import field_words
 
 __all__ = [
     "comparison_html",
-    "findings_html",
     "ok_html",
     "problem_html",
     "saved_meanwhile_words",
     "summary_html",
 ]
 
-_ICONS = {"error": "✖", "warning": "⚠"}
-_INK = {"error": "#a40000", "warning": "#7a4d00"}
-
-
-def findings_html(findings: list[Finding], *, in_row: bool = False) -> str:
-    """Findings with an icon, the word Error/Warning, the message and the rule's why.
-
-    Under a step's row the step number goes without saying: only the field is named.
-    """
-    items = []
-    for finding in findings:
-        where = field_words(finding)
-        if in_row:
-            where = ".".join(str(part) for part in finding.path[2:])
-        subject = f"<strong>{html.escape(where)}</strong>: " if where else ""
-        items.append(
-            f'<div class="pt-finding pt-{finding.severity}" style="color:{_INK[finding.severity]};'
-            f'margin:2px 0">'
-            f'<span aria-hidden="true">{_ICONS[finding.severity]}</span> '
-            f"<strong>{finding.severity.capitalize()}</strong> — {subject}"
-            f"{html.escape(finding.message)} "
-            f'<span style="color:#444">({html.escape(finding.code)})</span>'
-            f'<div style="color:#333;font-size:0.9em;margin-left:1.4em">'
-            f"{html.escape(finding.explanation)}</div></div>"
-        )
-    return "".join(items)
-
 
 def summary_html(findings: list[Finding]) -> str:
     errors = sum(1 for f in findings if f.is_error)
     warnings = len(findings) - errors
     if not findings:
-        return (
-            '<div role="status" style="color:#0a5c2f"><span aria-hidden="true">✔</span> '
-            "<strong>Passes every check.</strong></div>"
-        )
+        return alert_html("done", "Passes every check.")
     text = (
         f"{errors} error{'s' if errors != 1 else ''}, "
         f"{warnings} warning{'s' if warnings != 1 else ''}"
     )
-    icon = _ICONS["error" if errors else "warning"]
+    icon, _, _ = severity_words("error" if errors else "warning")
     hint = " — a protocol with errors can be saved only as a draft." if errors else ""
     return (
         f'<div role="status"><span aria-hidden="true">{icon}</span> '
@@ -104,7 +76,7 @@ def comparison_html(comparison: ProtocolComparison, old_label: str, new_label: s
                 )
                 + "</small>"
             )
-        style = "color:#666" if change.status == "same" else ""
+        style = f"color:{QUIET_INK}" if change.status == "same" else ""
         rows.append(
             f'<tr style="{style}"><td>{left}</td><td><span aria-hidden="true">{icon}'
             f"</span> {word}{detail}</td><td>{right}</td></tr>"
@@ -146,20 +118,11 @@ def saved_meanwhile_words(error: SavedMeanwhileError) -> str:
 
 
 def ok_html(message: str) -> str:
-    return (
-        f'<div role="status" style="color:#0a5c2f"><span aria-hidden="true">✔</span> '
-        f"{html.escape(message)}</div>"
-    )
+    return alert_html("done", "", message)
 
 
 def problem_html(message: str | ProtocolToolsError) -> str:
     """A problem in words; a file error lists its findings (steps counted from 1)."""
-    lines = [str(message.args[0]) if isinstance(message, ProtocolToolsError) else str(message)]
-    for finding in getattr(message, "findings", ()):
-        if finding.message not in lines[0]:
-            lines.append(f"{field_words(finding)}: {finding.message}")
-    text = "<br>".join(html.escape(line) for line in lines)
-    return (
-        f'<div role="alert" style="color:#a40000"><span aria-hidden="true">✖</span> '
-        f"<strong>Problem:</strong> {text}</div>"
-    )
+    text = str(message.args[0]) if isinstance(message, ProtocolToolsError) else str(message)
+    findings = [f for f in getattr(message, "findings", ()) if f.message not in text]
+    return alert_html("error", "Problem:", text, details_html=findings_html(findings))

@@ -11,8 +11,9 @@ import ipywidgets as widgets
 from ..core.findings import Finding
 from ..core.text import number
 from ..reference.data import reference
+from ..views.html import findings_html
+from ..views.palette import RULE
 from .values import KINDS, SIDES
-from .widget_html import findings_html
 
 __all__ = ["COLUMNS", "StepRow", "number_text", "parse_number", "step_table_header"]
 
@@ -70,7 +71,7 @@ class StepRow(widgets.VBox):
         )
         super().__init__(
             [cells, actions, self.findings],
-            layout=widgets.Layout(border_bottom="1px solid #d0d4da", padding="4px 0"),
+            layout=widgets.Layout(border_bottom=f"1px solid {RULE}", padding="4px 0"),
         )
         self.add_class("pt-step-row")
 
@@ -193,7 +194,7 @@ class StepRow(widgets.VBox):
             self.buttons["mirror"].disabled = not (
                 treatment and step.get("side") in ("left", "right")
             )
-            self.findings.value = findings_html(findings, in_row=True)
+            self.findings.value = findings_html(findings, within_step=True)
             self.message.value = ""
         finally:
             self.syncing = False

@@ -43,8 +43,6 @@ __all__ = [
 PROTOCOL_SUFFIXES = (".yaml", ".yml")
 
 
-
-
 def default_library_dir() -> Path:
     """The protocol library folder.
 

@@ -20,6 +20,7 @@ from .models import (
     RulesFile,
     SessionCareFile,
     TechniquesFile,
+    WholeRange,
     ZonesFile,
 )
 
@@ -52,7 +53,7 @@ def _duplicates(ids: Iterable[str], path: tuple[Any, ...], what: str) -> list[Pr
     return problems
 
 
-def _range(value: Range, path: tuple[Any, ...]) -> list[Problem]:
+def _range(value: Range | WholeRange, path: tuple[Any, ...]) -> list[Problem]:
     if value.min > value.max:
         return [((*path, "min"), f"is more than max ({value.min} > {value.max})")]
     return []

@@ -1,4 +1,4 @@
-"""The face and zone geometry of ``data/zones.yaml``, checked and mirrored.
+"""The face and zone geometry of ``data/zones.yaml``, mirrored.
 
 The geometry is written once, for the client's right half (the left of the
 picture, x < 100); this module mirrors it for the client's left half::
@@ -19,9 +19,10 @@ from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
-from ..core.errors import ReferenceDataError
 from ..core.paths import data_dir
-from ..core.safe_yaml import YamlProblem, read_yaml_file
+from .data import zones_file
+from .loader import file_key
+from .models import ZoneEntry
 
 __all__ = ["MIDLINE", "Point", "face_geometry", "zone_geometry"]
 
@@ -31,34 +32,12 @@ Point = list[float]
 
 
 # ---------------------------------------------------------------------------
-# Reading and checking zones.yaml
+# Mirroring zones.yaml (checked by the loader: points, right halves, outlines)
 
 
-def _points(value: Any, where: str, minimum: int) -> list[Point]:
-    if not isinstance(value, list) or len(value) < minimum:
-        raise ReferenceDataError(
-            f"zones.yaml {where}: expected a list of at least {minimum} [x, y] points"
-        )
-    points = []
-    for point in value:
-        if (
-            not isinstance(point, list)
-            or len(point) != 2
-            or not all(isinstance(c, int | float) and not isinstance(c, bool) for c in point)
-        ):
-            raise ReferenceDataError(f"zones.yaml {where}: {point!r} is not an [x, y] point")
-        points.append([point[0], point[1]])
-    return points
-
-
-def _right_half(points: list[Point], where: str) -> list[Point]:
-    for x, _ in points:
-        if x > MIDLINE:
-            raise ReferenceDataError(
-                f"zones.yaml {where}: x = {x} lies on the client's left; "
-                f"draw the client's right half only (x <= {MIDLINE})"
-            )
-    return points
+def _copy(points: list[Point]) -> list[Point]:
+    """Fresh ``[x, y]`` lists: the geometry never shares a list with the cached model."""
+    return [[x, y] for x, y in points]
 
 
 def _mirror(points: list[Point]) -> list[Point]:
@@ -113,92 +92,55 @@ def _label_point(outline: list[Point], strokes: list[list[Point]]) -> list[float
     return centroid
 
 
-@cache
-def _load(path: Path, mtime_ns: int) -> dict[str, Any]:
-    """Parse and mirror zones.yaml; cached until the file changes."""
-    del mtime_ns  # part of the cache key only
-    try:
-        raw = read_yaml_file(path).data
-    except YamlProblem as problem:
-        raise ReferenceDataError(f"{path}: cannot read the zones ({problem})") from None
-    if not isinstance(raw, dict):
-        raise ReferenceDataError(f"{path}: expected a mapping with canvas, face and zones")
-    canvas = raw.get("canvas") or {}
-    face = raw.get("face") or {}
-    if not isinstance(canvas, dict) or not isinstance(face, dict):
-        raise ReferenceDataError(f"{path}: canvas and face must be mappings")
-    features = {}
-    for name, line in (face.get("features") or {}).items():
-        right = _right_half(_points(line, f"face.features.{name}", 2), f"face.features.{name}")
-        features[str(name)] = {"right": right, "left": _mirror(right)}
-    midline = {
-        str(name): _points(line, f"face.midline_features.{name}", 2)
-        for name, line in (face.get("midline_features") or {}).items()
+def _zone(zone: ZoneEntry) -> dict[str, Any]:
+    """One zone's words and both halves, the left mirrored from the right."""
+    right_outline = _copy(zone.outline)
+    right_strokes = [_copy(stroke) for stroke in zone.strokes]
+    label = _label_point(right_outline, right_strokes)
+    return {
+        "name": zone.name,
+        "muscles": list(zone.muscles or []),
+        "direction": zone.direction,
+        "max_current_uA": zone.max_current_uA,
+        "current_source": zone.current_source,
+        "notes": zone.notes or "",
+        "right": {"outline": right_outline, "strokes": right_strokes, "label_point": label},
+        "left": {
+            "outline": _mirror(right_outline),
+            "strokes": [_mirror(stroke) for stroke in right_strokes],
+            "label_point": _mirror([label])[0],
+        },
     }
-    outline = _points(face.get("outline"), "face.outline", 3)
+
+
+@cache
+def _geometry_at(folder: Path, key: Any) -> dict[str, Any]:
+    """The mirrored geometry; cached until zones.yaml changes."""
+    del folder, key  # the cache key only; the reference loader reads and checks the file
+    doc = zones_file()
+    features = {}
+    for name, line in doc.face.features.items():
+        right = _copy(line)
+        features[name] = {"right": right, "left": _mirror(right)}
+    midline = {name: _copy(line) for name, line in doc.face.midline_features.items()}
     lines = [half for pair in features.values() for half in (pair["right"], pair["left"])]
     lines.extend(midline.values())
-    zones: dict[str, Any] = {}
-    entries = raw.get("zones")
-    if not isinstance(entries, list):
-        raise ReferenceDataError(f"{path}: zones must be a list")
-    for index, entry in enumerate(entries):
-        where = f"zones[{index}]"
-        if not isinstance(entry, dict) or not isinstance(entry.get("id"), str):
-            raise ReferenceDataError(f"{path} {where}: each zone needs an id")
-        zone_id = entry["id"]
-        where = f"zones[{index}] ({zone_id})"
-        right_outline = _right_half(_points(entry.get("outline"), f"{where}.outline", 3), where)
-        strokes = entry.get("strokes")
-        if not isinstance(strokes, list) or not strokes:
-            raise ReferenceDataError(f"{path} {where}: strokes must be a list of polylines")
-        right_strokes = [
-            _right_half(_points(stroke, f"{where}.strokes", 2), f"{where}.strokes")
-            for stroke in strokes
-        ]
-        label = _label_point(right_outline, right_strokes)
-        zones[zone_id] = {
-            "name": str(entry.get("name", zone_id)),
-            "muscles": [str(m) for m in entry.get("muscles") or []],
-            "direction": str(entry.get("direction", "")),
-            "max_current_uA": entry.get("max_current_uA"),
-            "current_source": str(entry.get("current_source", "")),
-            "notes": str(entry.get("notes") or ""),
-            "right": {
-                "outline": right_outline,
-                "strokes": right_strokes,
-                "label_point": label,
-            },
-            "left": {
-                "outline": _mirror(right_outline),
-                "strokes": [_mirror(stroke) for stroke in right_strokes],
-                "label_point": _mirror([label])[0],
-            },
-        }
     return {
-        "canvas": {
-            "width": canvas.get("width", 200),
-            "height": canvas.get("height", 260),
-            "midline_x": MIDLINE,
-        },
+        "canvas": {"width": doc.canvas.width, "height": doc.canvas.height, "midline_x": MIDLINE},
         "face": {
-            "outline": outline,
+            "outline": _copy(doc.face.outline),
             "features": features,
             "midline_features": midline,
             "lines": lines,
         },
-        "zones": zones,
+        "zones": {zone.id: _zone(zone) for zone in doc.zones},
     }
 
 
 def face_geometry() -> dict[str, Any]:
     """The face and zone geometry, mirrored and cached (do not change it: see zone_geometry)."""
-    path = data_dir() / "zones.yaml"
-    try:
-        mtime = path.stat().st_mtime_ns
-    except OSError as error:
-        raise ReferenceDataError(f"{path}: cannot read the zones ({error.strerror})") from None
-    return _load(path, mtime)
+    folder = data_dir()
+    return _geometry_at(folder, file_key(folder / "zones.yaml"))
 
 
 def zone_geometry() -> dict[str, Any]:

@@ -41,6 +41,13 @@ class Range(DataModel):
     max: PositiveNumber
 
 
+class WholeRange(DataModel):
+    """Hours or weeks people read on a sheet: whole numbers (``24–48 hours``)."""
+
+    min: PositiveWhole
+    max: PositiveWhole
+
+
 # -- zones.yaml ---------------------------------------------------------------------
 
 
@@ -168,19 +175,19 @@ class CareNote(DataModel):
 
 
 class Aftercare(DataModel):
-    window_hours: Range
+    window_hours: WholeRange
     source: Text
     items: list[Text]
     home_device_items: list[Text] = Field(default_factory=list)
 
 
 class NextVisit(DataModel):
-    weeks: Range
+    weeks: WholeRange
     source: Text
 
 
 class SessionCareFile(DataModel):
-    prep_checklist: list[PrepItem]
+    prep_checklist: list[PrepItem] = Field(min_length=1)
     during_session: list[CareNote]
     aftercare: Aftercare
     next_visit: NextVisit

@@ -16,6 +16,7 @@ from __future__ import annotations
 import html
 from collections.abc import Mapping
 
+from ..views.palette import ERROR, INK, OUTCOME_INK
 from .engine import ScreeningResult
 from .fields import Intake
 from .intake import answer_in_words
@@ -30,15 +31,6 @@ __all__ = [
     "result_html",
 ]
 
-# The border of each outcome's result box; the icon and words carry the meaning,
-# the colour only repeats it.
-_BORDERS = {
-    "stop": "#8a1c1c",
-    "clearance": "#8a4b00",
-    "postpone": "#5c4a00",
-    "adjust": "#1c4f8a",
-    "proceed": "#1c6b33",
-}
 # Labels for the fields that are no screening question of their own.
 _FIELD_LABELS = {"client": "Client code", "date": "Session date"}
 
@@ -48,7 +40,7 @@ def message_html(message: str) -> str:
     if not message:
         return ""
     return (
-        '<div role="alert" class="pt-field-message" style="color:#8a1c1c;font-weight:600">'
+        f'<div role="alert" class="pt-field-message" style="color:{ERROR};font-weight:600">'
         f"⚠ {html.escape(message)}</div>"
     )
 
@@ -57,9 +49,11 @@ def result_html(result: ScreeningResult) -> str:
     """The result as HTML: outcome in large text with icon and words, then the why."""
     esc = html.escape
     rules = screening_rules()
+    # The box's border is the outcome's ink: the icon and words carry the meaning,
+    # the colour only repeats it.
     parts = [
         f'<div class="pt-result pt-result-{esc(result.outcome)}" role="status" '
-        f'aria-live="polite" style="border:4px solid {_BORDERS.get(result.outcome, "#333")};'
+        f'aria-live="polite" style="border:4px solid {OUTCOME_INK.get(result.outcome, INK)};'
         'border-radius:8px;padding:0.8em 1em;margin-top:0.5em">',
         f'<div class="pt-outcome" style="font-size:2em;font-weight:700;line-height:1.2">'
         f"{esc(result.icon)} {esc(result.title)}</div>",
@@ -99,7 +93,7 @@ def refusal_html(problems: list[tuple[str, str]], labels: Mapping[str, str]) -> 
     )
     return (
         '<div class="pt-result pt-refused" role="status" aria-live="polite" '
-        'style="border:4px dashed #333;border-radius:8px;padding:0.8em 1em;margin-top:0.5em">'
+        f'style="border:4px dashed {INK};border-radius:8px;padding:0.8em 1em;margin-top:0.5em">'
         '<div class="pt-outcome" style="font-size:2em;font-weight:700">'
         "✎ Not screened yet</div>"
         f"<p>Answer every question first. {len(problems)} to fix:</p><ul>{items}</ul></div>"

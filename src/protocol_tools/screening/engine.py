@@ -31,49 +31,20 @@ from pathlib import Path
 from typing import Any
 
 from ..core.errors import IntakeError
-from ..core.privacy import check_client_code, shown_value
 from ..core.text import add_days
 from .intake import (
-    FIELD_KINDS,
-    INVALID,
-    FieldReader,
     Intake,
     age_on,
     load_intake,
     parse_intake,
-    required_fields,
 )
 from .rules import (
     ScreeningRule,
-    practice_clients,
-    screening_questions,
     screening_rules,
 )
 
-# OUTCOMES is served by the module's __getattr__ (read from data on first use), and
-# so is ``register`` (now in .cli) until the command line names screening.cli.
-__all__ = [
-    "Intake",
-    "Reason",
-    "ScreeningResult",
-    "check_client_code",
-    "load_intake",
-    "outcomes",
-    "parse_intake",
-    "practice_clients",
-    "screen",
-    "screening_questions",
-    "screening_rules",
-]
-
-# Before issue 10 these lived here under private names, and other features import
-# them so; they stay until session/app.py imports the public names instead.
-_FIELD_KINDS = FIELD_KINDS
-_Reader = FieldReader
-_BAD = INVALID
-_got = shown_value
-_age_on = age_on
-_required_fields = required_fields
+# OUTCOMES is served by the module's __getattr__ (read from data on first use).
+__all__ = ["Reason", "ScreeningResult", "outcomes", "screen"]
 
 
 @dataclass(frozen=True)

@@ -13,17 +13,22 @@ the tick-box lists (devices, conditions, skin) and the age limits.
 
 from __future__ import annotations
 
+import typing
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-from ..core.errors import ReferenceDataError
-from ..core.privacy import client_code_rule
-from ..reference.data import data_dir, load_data_file
+from ..core.text import suggest
+from ..reference.consistency import REQUIRED_OUTCOMES
+from ..reference.data import contraindications, data_dir
+from ..reference.loader import data_document, file_key
+from ..reference.models import ContraindicationsFile, ListItem, ScreeningRuleEntry
+from ..reference.problems import problem_error
 from .fields import FIELD_KINDS
 
 __all__ = [
+    "OUTCOME_IDS",
     "RULE_TESTS",
     "ListQuestion",
     "ScreeningRule",
@@ -37,8 +42,13 @@ __all__ = [
 RULES_FILE = "contraindications.yaml"
 PRACTICE_FOLDER = "practice_clients"
 
-# How a rule matches its field; the engine has one test per name.
-RULE_TESTS = ("yes", "under-age", "within-days", "includes")
+# How a rule matches its field; the engine has one test per name. The tests a rule of
+# the file may name are the model's; "includes" is how every list item is matched.
+RULE_TESTS = (*typing.get_args(ScreeningRuleEntry.model_fields["test"].annotation), "includes")
+
+# The outcomes the engine decides between, strongest first. One list, kept where the
+# reference loader checks that contraindications.yaml defines each of them.
+OUTCOME_IDS = REQUIRED_OUTCOMES
 
 
 @dataclass(frozen=True)
@@ -105,110 +115,91 @@ class ScreeningRules:
         return self.outcomes[outcome]["title"]
 
 
-def _need(entry: Any, key: str, where: str) -> Any:
-    if not isinstance(entry, dict) or entry.get(key) in (None, ""):
-        raise ReferenceDataError(f"{where}: missing {key!r}")
-    return entry[key]
-
-
-def _rule_from(entry: Any, where: str, **extra: Any) -> ScreeningRule:
-    wait_days = entry.get("wait_days") if isinstance(entry, dict) else None
+def _rule_from(entry: ListItem, **extra: Any) -> ScreeningRule:
     return ScreeningRule(
-        id=_need(entry, "id", where),
-        outcome=_need(entry, "outcome", where),
-        label=_need(entry, "label", where),
-        question=_need(entry, "question", where),
-        reason=_need(entry, "reason", where),
-        source=_need(entry, "source", where),
-        wait_days=wait_days,
-        adjustment=entry.get("adjustment"),
-        heal_first=bool(entry.get("heal_first", False)),
-        required=bool(entry.get("required", True)),
-        ask_date=entry.get("ask_date"),
+        id=entry.id,
+        outcome=entry.outcome,
+        label=entry.label,
+        question=entry.question,
+        reason=entry.reason,
+        source=entry.source,
+        adjustment=entry.adjustment,
+        heal_first=entry.heal_first,
+        required=entry.required,
         **extra,
     )
 
 
-def _lists_from(doc: Any, where: str) -> dict[str, ListQuestion]:
-    lists = {}
-    for name, entry in _need(doc, "lists", where).items():
-        items = tuple(
-            _rule_from(
-                item,
-                f"{where} lists.{name}.items[{index}]",
-                field=name,
-                test="includes",
-                item=_need(item, "id", where),
-            )
-            for index, item in enumerate(_need(entry, "items", f"{where} lists.{name}"))
+def _lists_from(doc: ContraindicationsFile) -> dict[str, ListQuestion]:
+    return {
+        name: ListQuestion(
+            name,
+            entry.label,
+            entry.question,
+            tuple(
+                _rule_from(item, field=name, test="includes", item=item.id) for item in entry.items
+            ),
         )
-        lists[name] = ListQuestion(
-            name, _need(entry, "label", where), _need(entry, "question", where), items
-        )
-    return lists
+        for name, entry in doc.lists.items()
+    }
 
 
-def _rule_problem(rule: ScreeningRule, outcomes: dict[str, Any]) -> str:
-    """What is wrong with one rule ("" if nothing)."""
-    if rule.outcome not in outcomes:
-        return f"has unknown outcome {rule.outcome!r}"
-    if rule.test not in RULE_TESTS:
-        return f"has unknown test {rule.test!r}"
-    if rule.field not in FIELD_KINDS:
-        return f"reads unknown field {rule.field!r}"
-    if rule.test == "within-days" and not isinstance(rule.wait_days, int):
-        return "needs wait_days (whole days)"
-    if rule.outcome == "adjust" and not rule.adjustment:
-        return "needs an adjustment text"
-    return ""
+def _unknown_fields(doc: ContraindicationsFile) -> list[tuple[tuple[Any, ...], str]]:
+    """Rules and lists that read no field of the intake form.
+
+    The one check left here: the reference loader knows the file, not the form, whose
+    fields come from :class:`.fields.Intake` (code, not data).
+    """
+    places = [(("rules", index, "field"), rule.field) for index, rule in enumerate(doc.rules)]
+    places += [(("lists", name), name) for name in doc.lists]
+    problems = []
+    for path, field in places:
+        if field not in FIELD_KINDS:
+            hint = suggest(field, FIELD_KINDS)
+            also = f" (did you mean {hint!r}?)" if hint else ""
+            problems.append((path, f"{field!r} is not a field of the intake form{also}"))
+    return problems
 
 
 @cache
-def _rules_at(folder: Path) -> ScreeningRules:
-    where = str(folder / RULES_FILE)
-    doc = load_data_file(RULES_FILE)
-    outcomes = {
-        _need(entry, "id", f"{where} outcomes"): {
-            "icon": _need(entry, "icon", where),
-            "title": _need(entry, "title", where),
-            "explain": _need(entry, "explain", where),
-        }
-        for entry in _need(doc, "outcomes", where)
-    }
+def _rules_at(folder: Path, key: Any) -> ScreeningRules:
+    del folder, key  # the cache key only; the reference loader reads and checks the file
+    doc = contraindications()
+    problems = _unknown_fields(doc)
+    if problems:
+        raise problem_error(data_document(RULES_FILE), problems)
     rules = [
         _rule_from(
             entry,
-            f"{where} rules[{index}]",
-            field=_need(entry, "field", where),
-            test=_need(entry, "test", where),
+            field=entry.field,
+            test=entry.test,
+            wait_days=entry.wait_days,
+            ask_date=entry.ask_date,
         )
-        for index, entry in enumerate(_need(doc, "rules", where))
+        for entry in doc.rules
     ]
-    lists = _lists_from(doc, where)
+    lists = _lists_from(doc)
     for question in lists.values():
         rules.extend(question.items)
-    code = client_code_rule()
-    checked = ScreeningRules(
-        outcomes=outcomes,
+    return ScreeningRules(
+        outcomes={
+            o.id: {"icon": o.icon, "title": o.title, "explain": o.explain} for o in doc.outcomes
+        },
         rules=tuple(rules),
         lists=lists,
-        minimum_age_years=_need(_need(doc, "minimum_age", where), "years", where),
-        oldest_plausible_age_years=_need(doc, "oldest_plausible_age_years", where),
-        client_code_pattern=code.pattern,
-        client_code_max_chars=code.max_chars,
-        client_code_explain=code.explain,
-        heal_first_note=_need(doc, "heal_first_note", where),
+        minimum_age_years=doc.minimum_age.years,
+        oldest_plausible_age_years=doc.oldest_plausible_age_years,
+        client_code_pattern=doc.client_code.pattern,
+        client_code_max_chars=doc.client_code.max_chars,
+        client_code_explain=doc.client_code.explain,
+        heal_first_note=doc.heal_first_note,
     )
-    for rule in checked.rules:
-        wrong = _rule_problem(rule, outcomes)
-        if wrong:
-            raise ReferenceDataError(f"{where}: rule {rule.id!r} {wrong}")
-    return checked
 
 
 def screening_rules() -> ScreeningRules:
-    """The screening rules, read once per data folder."""
-    return _rules_at(data_dir())
+    """The screening rules, read once per data folder and change of the file."""
+    folder = data_dir()
+    return _rules_at(folder, file_key(folder / RULES_FILE))
 
 
 def screening_questions() -> list[dict[str, str]]:

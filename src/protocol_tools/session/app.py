@@ -31,6 +31,7 @@ from ..protocols.model import Protocol
 from ..screening.form import IntakeForm
 from ..screening.intake import load_intake
 from ..screening.rules import practice_clients
+from ..views.palette import BACKDROP, RULE
 from .gate import (
     practice_intake_on,
     prep_checklist,
@@ -56,7 +57,7 @@ _LABELS = {"description_width": "initial"}
 _SUMMARY_STYLE = (
     "<style>.pt-summary{border-collapse:collapse;font-size:1.05rem}"
     ".pt-summary th,.pt-summary td{padding:.25rem .6rem;text-align:left;"
-    "border-bottom:1px solid #c9d0d8}.pt-summary th{background:#f3f5f8}"
+    f"border-bottom:1px solid {RULE}}}.pt-summary th{{background:{BACKDROP}}}"
     ".pt-summary td:nth-child(8){white-space:nowrap}</style>"
 )
 

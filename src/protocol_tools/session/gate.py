@@ -16,11 +16,11 @@ import dataclasses
 import datetime as dt
 from collections.abc import Mapping, Sequence
 
-from ..core.errors import ReferenceDataError, SessionError
+from ..core.errors import SessionError
 from ..core.privacy import check_client_code
 from ..protocols.model import Protocol
 from ..protocols.readiness import check_runnable, screening_day_problem
-from ..reference.data import load_data_file
+from ..reference.data import session_care
 from ..screening.engine import ScreeningResult, outcomes
 from ..screening.fields import Intake
 from ..screening.rules import screening_rules
@@ -35,25 +35,12 @@ __all__ = [
 
 
 def prep_checklist() -> list[dict[str, str]]:
-    """The prep items from ``data/session_care.yaml`` (id, text, source)."""
-    data = load_data_file("session_care.yaml")
-    items = data.get("prep_checklist") if isinstance(data, dict) else None
-    if not isinstance(items, list) or not items:
-        raise ReferenceDataError("session_care.yaml: prep_checklist must be a non-empty list")
-    checklist = []
-    for index, item in enumerate(items):
-        if not isinstance(item, dict) or not item.get("id") or not item.get("text"):
-            raise ReferenceDataError(
-                f"session_care.yaml prep_checklist[{index}]: needs id and text"
-            )
-        checklist.append(
-            {
-                "id": str(item["id"]),
-                "text": str(item["text"]),
-                "source": str(item.get("source", "")),
-            }
-        )
-    return checklist
+    """The prep items from ``data/session_care.yaml`` (id, text, source), as checked
+    by the reference loader."""
+    return [
+        {"id": item.id, "text": item.text, "source": item.source}
+        for item in session_care().prep_checklist
+    ]
 
 
 def screening_day_blocker(screened_for: dt.date, today: dt.date) -> str | None:

@@ -21,13 +21,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from functools import cache
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..core.errors import ExportError, ReferenceDataError
+from ..core.errors import ExportError
 from ..core.text import minutes, number
-from ..reference.data import data_dir, load_data_file, reference
+from ..reference.data import reference, session_care, sheet_settings
 from .text import MAX_NAME_CHARS, clean_text, later, long_date, parse_date
 
 if TYPE_CHECKING:
@@ -44,6 +42,8 @@ __all__ = [
 
 # The user's words for the paper, and typst's.
 PAPERS = {"a4": "a4", "letter": "us-letter"}
+# The fonts a sheet asks Typst for when data/sheet.yaml names none.
+DEFAULT_FONTS = ("DejaVu Sans", "Libertinus Serif")
 
 # How a sheet uses a protocol, in the readiness rule's words ("cannot be …").
 SHEET_USE = "printed on a session sheet"
@@ -71,32 +71,15 @@ STEP_LABELS = (
 # -- defaults ----------------------------------------------------------------------
 
 
-@cache
-def _data_file(name: str, folder: Path, mtime_ns: int) -> dict[str, Any]:
-    del folder, mtime_ns  # the cache key only: an edited file is read again
-    data = load_data_file(name)
-    return data if isinstance(data, dict) else {}
-
-
-def _mapping(name: str) -> dict[str, Any]:
-    """A data file that holds a mapping, read once per change of the file."""
-    path = data_dir() / name
-    try:
-        mtime = path.stat().st_mtime_ns
-    except OSError:
-        mtime = -1  # load_data_file reports the missing file
-    return _data_file(name, data_dir(), mtime)
-
-
 def sheet_defaults() -> dict[str, Any]:
-    """``data/sheet.yaml``: paper, clinic, practitioner and fonts when not given."""
-    data = _mapping("sheet.yaml")
-    paper = str(data.get("paper") or "a4").lower()
+    """``data/sheet.yaml`` (checked by the reference loader): paper, clinic,
+    practitioner and fonts, each blank one meaning the default."""
+    settings = sheet_settings()
     return {
-        "paper": paper if paper in PAPERS else "a4",
-        "clinic": str(data.get("clinic") or ""),
-        "practitioner": str(data.get("practitioner") or ""),
-        "fonts": [str(name) for name in data.get("fonts") or ["DejaVu Sans", "Libertinus Serif"]],
+        "paper": (settings.paper or "").strip().lower() or "a4",
+        "clinic": settings.clinic or "",
+        "practitioner": settings.practitioner or "",
+        "fonts": list(settings.fonts or DEFAULT_FONTS),
     }
 
 
@@ -322,16 +305,16 @@ def _header(
 
 def _care_sections(protocol: Protocol, day: dt.date) -> dict[str, Any]:
     """Prep checklist, aftercare and next visit, dated from the session's day."""
-    care = _mapping("session_care.yaml")
-    low_h, high_h = _care_range(care, "aftercare", "window_hours")
-    items = list(care.get("aftercare", {}).get("items") or [])
+    care = session_care()
+    low_h, high_h = care.aftercare.window_hours.min, care.aftercare.window_hours.max
+    items = list(care.aftercare.items)
     if protocol.setting == "home":
-        items += list(care.get("aftercare", {}).get("home_device_items") or [])
-    low_w, high_w = _care_range(care, "next_visit", "weeks")
+        items += care.aftercare.home_device_items
+    low_w, high_w = care.next_visit.weeks.min, care.next_visit.weeks.max
     first_visit = later(day, low_w * 7, "next visit")
     last_visit = later(day, high_w * 7, "next visit")
     return {
-        "prep": [clean_text(item.get("text", "")) for item in care.get("prep_checklist") or []],
+        "prep": [clean_text(item.text) for item in care.prep_checklist],
         "aftercare": {
             "window": f"next {low_h}–{high_h} hours",
             "until": f"Until {long_date(later(day, high_h / 24, 'aftercare'))} "
@@ -362,21 +345,3 @@ def _client_code(client: str | None, result: Mapping[str, Any] | None) -> str:
     if screened and code != screened:
         raise ExportError(f"the intake is for client {screened}, not {code}")
     return code
-
-
-def _care_range(care: Mapping[str, Any], section: str, key: str) -> tuple[int, int]:
-    """``min`` and ``max`` of ``section.key`` in session_care.yaml; facts live in data,
-    so a missing one is an error, never a number made up here."""
-    where = f"session_care.yaml {section}.{key}"
-    entry = (care.get(section) or {}).get(key) if isinstance(care.get(section), dict) else None
-    if not isinstance(entry, dict):
-        raise ReferenceDataError(f"{where}: missing (it needs min and max)")
-    values = []
-    for end in ("min", "max"):
-        value = entry.get(end)
-        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            raise ReferenceDataError(f"{where}.{end}: needs a whole number, not {value!r}")
-        values.append(value)
-    if values[0] > values[1]:
-        raise ReferenceDataError(f"{where}: min {values[0]} is more than max {values[1]}")
-    return values[0], values[1]

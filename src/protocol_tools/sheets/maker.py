@@ -31,10 +31,11 @@ from ..core.errors import ProtocolFileError, ProtocolToolsError
 from ..core.paths import SHEETS_ENV, data_dir, sheets_dir
 from ..protocols.loading import Library, load_library
 from ..protocols.model import Protocol
+from ..views.html import alert_html, findings_html
+from ..views.palette import MUTED
 from .data import DRAFT_MARK, session_sheet
 from .day import DayResult, make_day_sheets
 from .render import sheet_file_stem, sheet_png_pages, sheet_to_pdf
-from .text import error_for_people
 
 __all__ = ["SHEETS_ENV", "SheetMaker", "default_sheets_dir", "sheet_maker"]
 
@@ -52,12 +53,18 @@ def _text(description: str, placeholder: str = "", value: str = "") -> widgets.T
 
 
 def _message(kind: str, text: str) -> str:
-    # The message's kind is written as a word, never shown by colour alone.
-    colour = {"Error": "#8a1c1c", "Done": "#1d5e20", "Note": "#1b1f24"}[kind]
-    return (
-        f'<div role="status" style="color:{colour}"><strong>{kind}:</strong> '
-        f"{html.escape(text).replace(chr(10), '<br>')}</div>"
-    )
+    # The message's kind is written as a word and an icon, never shown by colour alone.
+    return alert_html(kind.lower(), f"{kind}:", text)
+
+
+def _error_html(error: ProtocolToolsError, hide: tuple[str, str] | None = None) -> str:
+    """An error in words; a refused protocol's findings listed below it, in people's
+    words (steps counted from 1, no rule codes). ``hide``: a path to show as another."""
+    findings = error.findings if isinstance(error, ProtocolFileError) else []
+    text = str(error.args[0]) if findings else str(error)
+    if hide is not None:
+        text = text.replace(*hide)
+    return alert_html("error", "Error:", text, details_html=findings_html(findings, place="line"))
 
 
 def _download_link(pdf: bytes, name: str) -> str:
@@ -291,7 +298,7 @@ class SheetMaker(widgets.Tab):
         try:
             pages = sheet_png_pages([self._sheet()], paper=self.paper.value, ppi=80)
         except ProtocolToolsError as error:
-            self.status.value = _message("Error", error_for_people(error))
+            self.status.value = _error_html(error)
             return []
         # Each page gets a caption in words: the image itself cannot carry alt text.
         self.pages.children = [
@@ -303,7 +310,7 @@ class SheetMaker(widgets.Tab):
                     value=page,
                     format="png",
                     layout=widgets.Layout(
-                        width="44rem", border="1px solid #8a9099", margin="0.5rem 0"
+                        width="44rem", border=f"1px solid {MUTED}", margin="0.5rem 0"
                     ),
                 ),
             )
@@ -319,7 +326,7 @@ class SheetMaker(widgets.Tab):
             pdf = sheet_to_pdf([sheet], paper=self.paper.value)
             target = write_new_file(folder, sheet_file_stem(sheet, dt.datetime.now()), ".pdf", pdf)
         except ProtocolToolsError as error:
-            self.status.value = _message("Error", error_for_people(error))
+            self.status.value = _error_html(error)
             return None
         self.status.value = _message("Done", f"saved {target}") + _download_link(pdf, target.name)
         return target
@@ -343,10 +350,9 @@ class SheetMaker(widgets.Tab):
                 try:
                     result = self._make_day_from(source)
                 except ProtocolToolsError as error:
-                    message = error_for_people(error)
-                    if upload is not None:  # the temporary copy's path means nothing to them
-                        message = message.replace(str(source), shown)
-                    self.day_status.value = _message("Error", message)
+                    # The temporary copy's path means nothing to them: show the upload's name.
+                    hide = (str(source), shown) if upload is not None else None
+                    self.day_status.value = _error_html(error, hide)
                     return None
         except OSError as error:  # the temporary copy of the upload
             self.day_status.value = _message("Error", f"cannot read the upload: {error.strerror}")

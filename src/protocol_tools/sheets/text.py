@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from ..core.errors import ExportError, ProtocolFileError, ProtocolToolsError
+from ..core.errors import ExportError
 from ..core.text import add_days, as_date, without_bidi_controls
 from .glyphs import font_coverage
 
@@ -20,7 +20,6 @@ __all__ = [
     "MAX_NAME_CHARS",
     "clean_text",
     "cut",
-    "error_for_people",
     "later",
     "long_date",
     "parse_date",
@@ -91,19 +90,3 @@ def safe_name(text: str) -> str:
     'C-0042-signature-lift'
     """
     return re.sub(r"[^A-Za-z0-9-]+", "-", text).strip("-")[:40] or "client"
-
-
-def error_for_people(error: ProtocolToolsError) -> str:
-    """An error's message without the validator's rule codes (they mean nothing at
-    the front desk): each finding as its line, field and what is wrong, steps
-    counted from 1 ("step 3 current_uA"), never as Python indexes."""
-    from ..designer.values import field_words
-
-    if not isinstance(error, ProtocolFileError) or not error.findings:
-        return str(error)
-    lines = [str(error.args[0])]
-    for finding in error.findings:
-        where = f"line {finding.line}, " if finding.line is not None else ""
-        subject = f"{field_words(finding)}: " if finding.field else ""
-        lines.append(f"• {where}{subject}{finding.message}")
-    return "\n".join(lines)

@@ -99,7 +99,7 @@ def timeline_figure(protocol: Protocol) -> go.Figure:
                 base=[entry.start_s / 60],
                 y=[f"{entry.step}. {label}"],
                 orientation="h",
-                marker={"color": colour, "line": {"color": "#333333", "width": 1}},
+                marker={"color": colour, "line": {"color": palette.INK, "width": 1}},
                 text=[label],
                 textposition="inside",
                 insidetextanchor="middle",

@@ -164,7 +164,8 @@ def _opening(
         ' markerHeight="4.5" orient="auto-start-reverse">'
         f'<path d="M0,0 L10,5 L0,10 z" fill="{_ARROW_INK}"/></marker>',
         "</defs>",
-        f'<rect x="0" y="0" width="{_fmt(canvas_w)}" height="{_fmt(canvas_h)}" fill="#ffffff"/>',
+        f'<rect x="0" y="0" width="{_fmt(canvas_w)}" height="{_fmt(canvas_h)}"'
+        f' fill="{palette.PAPER}"/>',
     ]
 
 
@@ -231,7 +232,7 @@ def _labels_layer(zones: dict[str, Any], labels: list[tuple[str, str, str]]) -> 
         radius = 5.5 if len(number) < 3 else 7
         out.append(
             f'<g data-zone={quoteattr(zone_id)} data-side="{half}">'
-            f'<circle cx="{_fmt(cx)}" cy="{_fmt(cy)}" r="{_fmt(radius)}" fill="#ffffff"'
+            f'<circle cx="{_fmt(cx)}" cy="{_fmt(cy)}" r="{_fmt(radius)}" fill="{palette.PAPER}"'
             f' stroke="{_LABEL_INK}" stroke-width="1"/>'
             f'<text x="{_fmt(cx)}" y="{_fmt(cy + 2.6)}" font-size="7.5" font-weight="bold"'
             f' fill="{_LABEL_INK}">{escape(number)}</text></g>'

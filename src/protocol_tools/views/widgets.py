@@ -14,6 +14,7 @@ import ipywidgets as widgets
 from ..protocols.checks import validate
 from ..protocols.loading import Library, load_library
 from .charts import figure_output, timeline_figure
+from .html import alert_html, findings_html
 
 __all__ = ["ProtocolBrowser", "protocol_browser", "validation_report"]
 
@@ -40,15 +41,7 @@ class ProtocolBrowser(widgets.VBox):
     def _show(self, _change: object = None) -> None:
         protocol = self.library[self.picker.value]
         findings = validate(protocol)
-        if findings:
-            items = "".join(
-                f"<li><strong>{html.escape(f.severity.capitalize())}:</strong> "
-                f"{html.escape(f.field)} {html.escape(f.message)}</li>"
-                for f in findings
-            )
-            checks = f"<ul>{items}</ul>"
-        else:
-            checks = "<p>✔ Passes every check.</p>"
+        checks = findings_html(findings) or alert_html("done", "", "Passes every check.")
         self.summary.value = (
             f"<h3>{html.escape(protocol.name)} <small>{html.escape(protocol.version)}</small></h3>"
             f"<p>{html.escape(protocol.summary)}</p>"
@@ -67,18 +60,10 @@ def validation_report(folder: str | Path | None = None) -> widgets.HTML:
     folder = Path(folder) if folder is not None else default_library_dir()
     results = check_files([folder])
     findings = [finding for items in results.values() for finding in items]
+    checked = f"{len(results)} protocol file{'s' if len(results) != 1 else ''} checked"
     if not findings:
-        return widgets.HTML(
-            f"<p>✔ {len(results)} protocol files checked in "
-            f"<code>{html.escape(str(folder))}</code>: no problems found.</p>"
-        )
-    items = "".join(
-        f"<li><strong>{html.escape(f.severity.capitalize())}</strong> "
-        f"<code>{html.escape(f.where())}</code> {html.escape(f.field)}: "
-        f"{html.escape(f.message)}</li>"
-        for f in findings
-    )
-    return widgets.HTML(f"<p>{len(results)} files checked:</p><ul>{items}</ul>")
+        return widgets.HTML(alert_html("done", "", f"{checked} in {folder}: no problems found."))
+    return widgets.HTML(findings_html(findings, heading=f"{checked}:", place="file"))
 
 
 def protocol_browser(folder: str | Path | None = None) -> ProtocolBrowser:
