@@ -17,7 +17,6 @@ from __future__ import annotations
 import codecs
 import io
 import os
-import stat
 from collections.abc import Hashable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,6 +24,7 @@ from typing import Any
 
 import yaml
 
+from .files import read_regular_file, special_kind
 from .yaml_scalars import STANDARD_TAG, scalar_value
 
 # libyaml's C parser when PyYAML was built with it (about 35 times faster than a
@@ -156,31 +156,19 @@ def read_text_file(path: str | Path) -> str:
     return decode_text(raw)
 
 
-# Non-blocking, so that a name swapped for a pipe after the check cannot hang the
-# open either; without a controlling terminal, in case it is swapped for one.
-_NONBLOCK = getattr(os, "O_NONBLOCK", 0)  # POSIX only; Windows has no such pipes
-_OPEN_FLAGS = os.O_RDONLY | _NONBLOCK | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_BINARY", 0)
-
-
 def _read_regular_file(path: Path) -> bytes:
-    descriptor = os.open(path, _OPEN_FLAGS)
-    with os.fdopen(descriptor, "rb") as stream:
-        _check_readable(os.fstat(descriptor))
-        if _NONBLOCK:
-            os.set_blocking(descriptor, True)
-        return stream.read(MAX_FILE_BYTES + 1)
+    return read_regular_file(path, MAX_FILE_BYTES, _check_readable)
 
 
 def _check_readable(status: os.stat_result) -> None:
     """Refuse what is not a regular file of at most MAX_FILE_BYTES."""
-    mode = status.st_mode
-    if stat.S_ISDIR(mode):
+    kind = special_kind(status.st_mode)
+    if kind == "a folder":
         raise YamlProblem("file-unreadable", "this is a folder, not a file")
-    if not stat.S_ISREG(mode):
+    if kind is not None:
         raise YamlProblem(
             "file-unreadable",
-            f"this is not a regular file (it is {_kind_of_special(mode)}); "
-            "give the path of a file saved on disk",
+            f"this is not a regular file (it is {kind}); give the path of a file saved on disk",
         )
     if status.st_size > MAX_FILE_BYTES:
         raise YamlProblem(
@@ -188,16 +176,6 @@ def _check_readable(status: os.stat_result) -> None:
             f"the file is {status.st_size:,} bytes; protocol files are small "
             f"(at most {MAX_FILE_BYTES:,} bytes)",
         )
-
-
-def _kind_of_special(mode: int) -> str:
-    if stat.S_ISFIFO(mode):
-        return "a named pipe"
-    if stat.S_ISSOCK(mode):
-        return "a socket"
-    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "a device"
-    return "a special file"
 
 
 def read_yaml_file(path: str | Path) -> YamlDocument:

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 from ..core.atomic import write_new_file
 from ..core.errors import ExportError, SessionError
 from ..core.paths import SESSIONS_ENV, inside_repository, sessions_dir
-from ..core.privacy import check_client_code
+from ..core.privacy import check_client_code, shown_value
 from ..core.spreadsheet import frame_csv_text
 from ..protocols.model import Protocol
 from ..reference.data import reference
@@ -45,7 +45,6 @@ __all__ = [
     "default_sessions_dir",
     "finite_number",
     "log_file_stem",
-    "shown",
     "timeline_steps",
 ]
 
@@ -113,12 +112,6 @@ def _duration(value: Any) -> float | None:
     return seconds if seconds is not None and 0 <= seconds < _LATEST_MS / 1000 else None
 
 
-def shown(value: Any) -> str:
-    """``value`` as an error message quotes it: its repr, cut short."""
-    text = repr(value)
-    return text if len(text) <= 40 else text[:37] + "..."
-
-
 def _turned_down(entry: Mapping[str, Any], current_uA: Any) -> float:
     """``current_uA`` if it is a lower current than step ``entry`` runs at; else SessionError."""
     step = entry["step"]
@@ -127,7 +120,7 @@ def _turned_down(entry: Mapping[str, Any], current_uA: Any) -> float:
     if current is None or not 0 < current < limit:
         raise SessionError(
             f"current_uA for step {step} must be a number of µA, more than 0 and below "
-            f"{limit} µA, not {shown(current_uA)}"
+            f"{limit} µA, not {shown_value(current_uA)}"
         )
     if entry["kind"] != "treatment":
         raise SessionError(f"step {step} is a {entry['kind']} step: it has no current")
@@ -227,7 +220,7 @@ class SessionRecord:
         entry = self._entry(step)
         if entry is None:
             raise SessionError(
-                f"step must be a step number from 1 to {len(self.steps)}, not {shown(step)}"
+                f"step must be a step number from 1 to {len(self.steps)}, not {shown_value(step)}"
             )
         return entry
 
@@ -249,9 +242,11 @@ class SessionRecord:
     def note(self, event: str, *, reason: str | None = None, step: int | None = None) -> None:
         """Add a note from the kernel side (the app records screening and overrides)."""
         if not isinstance(event, str) or not event.strip():
-            raise SessionError(f"event must be a word such as 'screening', not {shown(event)}")
+            raise SessionError(
+                f"event must be a word such as 'screening', not {shown_value(event)}"
+            )
         if reason is not None and not isinstance(reason, str):
-            raise SessionError(f"reason must be text, not {shown(reason)}")
+            raise SessionError(f"reason must be text, not {shown_value(reason)}")
         entry = self.step_entry(step) if step is not None else None
         self._append(entry, event=event.strip(), reason=_text(reason), source="python")
 
@@ -270,14 +265,14 @@ class SessionRecord:
         if not isinstance(reason, str) or not reason.strip():
             raise SessionError(
                 "an adjustment needs a reason in words (for example 'client felt a zap'), "
-                f"not {shown(reason)}"
+                f"not {shown_value(reason)}"
             )
         reason = reason.strip()
         if not isinstance(skipped, bool):
-            raise SessionError(f"skipped must be True or False, not {shown(skipped)}")
+            raise SessionError(f"skipped must be True or False, not {shown_value(skipped)}")
         if browser_ms is not None and clock_reading(browser_ms) is None:
             raise SessionError(
-                f"browser_ms must be a browser clock reading (ms), not {shown(browser_ms)}"
+                f"browser_ms must be a browser clock reading (ms), not {shown_value(browser_ms)}"
             )
         if current_uA is None and not skipped:
             raise SessionError("say what changed: a new current_uA, or skipped=True")
@@ -384,7 +379,7 @@ class SessionRecord:
         # reach a file name or a row.
         code = check_client_code(client_code, ExportError)
         if folder is not None and not isinstance(folder, str | os.PathLike):
-            raise ExportError(f"folder must be a folder's path, not {shown(folder)}")
+            raise ExportError(f"folder must be a folder's path, not {shown_value(folder)}")
         folder = Path(folder).expanduser() if folder is not None else default_sessions_dir()
         if inside_repository(folder):
             raise ExportError(

@@ -31,7 +31,7 @@ import anywidget
 import traitlets
 
 from ..core.errors import SessionError
-from ..core.privacy import check_client_code
+from ..core.privacy import check_client_code, shown_value
 from ..protocols.model import Protocol
 from ..protocols.readiness import check_runnable
 from ..reference.geometry import zone_geometry
@@ -42,7 +42,6 @@ from .record import (
     clock_reading,
     default_sessions_dir,
     finite_number,
-    shown,
     timeline_steps,
 )
 
@@ -113,7 +112,8 @@ class SessionTimer(anywidget.AnyWidget):
         check_runnable(protocol)
         if finite_number(speed) is None:  # traitlets would raise its own error, naming no field
             raise SessionError(
-                f"speed must be a number more than 0 and at most {MAX_SPEED:g}, not {shown(speed)}"
+                f"speed must be a number more than 0 and at most {MAX_SPEED:g}, "
+                f"not {shown_value(speed)}"
             )
         self.protocol = protocol
         self.client_code = (

@@ -15,12 +15,12 @@ import datetime as dt
 import io
 import os
 import re
-import stat
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..core.errors import AppointmentsError, ExportError, ProtocolToolsError
+from ..core.files import read_regular_file, special_kind
 from ..core.text import as_date
 from .text import cut, safe_name
 
@@ -41,8 +41,6 @@ SHOWN_CELL_CHARS = 80
 
 # Opened without waiting and looked at before reading: a pipe or a device named by
 # mistake is refused at once instead of hanging the whole day.
-_NONBLOCK = getattr(os, "O_NONBLOCK", 0)  # POSIX only; Windows has no such pipes
-_OPEN_FLAGS = os.O_RDONLY | _NONBLOCK | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_BINARY", 0)
 
 
 @dataclass(frozen=True)
@@ -92,25 +90,25 @@ def read_appointments(path: Path) -> tuple[list[Appointment], list[RowProblem]]:
 
 
 def _appointment_bytes(path: Path) -> bytes:
-    descriptor = os.open(path, _OPEN_FLAGS)
-    with os.fdopen(descriptor, "rb") as stream:
-        status = os.fstat(descriptor)
-        if not stat.S_ISREG(status.st_mode):
-            raise AppointmentsError(
-                f"{path}: not a file saved on disk (a folder, a pipe or a device); "
-                "give the appointments CSV file"
-            )
-        if status.st_size > MAX_APPOINTMENT_BYTES:
-            raise AppointmentsError(
-                f"{path}: {status.st_size} bytes is too large for a day's appointments "
-                f"(limit {MAX_APPOINTMENT_BYTES})"
-            )
-        if _NONBLOCK:
-            os.set_blocking(descriptor, True)
-        raw = stream.read(MAX_APPOINTMENT_BYTES + 1)
+    raw = read_regular_file(
+        path, MAX_APPOINTMENT_BYTES, lambda status: _check_day_file(path, status)
+    )
     if len(raw) > MAX_APPOINTMENT_BYTES:  # grew while it was being read
         raise AppointmentsError(f"{path}: larger than {MAX_APPOINTMENT_BYTES} bytes")
     return raw
+
+
+def _check_day_file(path: Path, status: os.stat_result) -> None:
+    if special_kind(status.st_mode) is not None:
+        raise AppointmentsError(
+            f"{path}: not a file saved on disk (a folder, a pipe or a device); "
+            "give the appointments CSV file"
+        )
+    if status.st_size > MAX_APPOINTMENT_BYTES:
+        raise AppointmentsError(
+            f"{path}: {status.st_size} bytes is too large for a day's appointments "
+            f"(limit {MAX_APPOINTMENT_BYTES})"
+        )
 
 
 def _read_rows(path: Path, text: str) -> tuple[list[Appointment], list[RowProblem]]:

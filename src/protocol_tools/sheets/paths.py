@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import os
 import re
-import stat
 from pathlib import Path
 
 from ..core.errors import ExportError, LibraryError
+from ..core.files import special_kind
 from .appointments import shown
 
 __all__ = ["inside", "is_file_name", "library_file", "regular_file"]
@@ -33,7 +33,7 @@ def regular_file(path: Path, what: str, name: str) -> Path:
         raise ExportError(f"{what} {shown(name)}: cannot read it ({error.strerror})") from None
     except ValueError:  # a NUL byte: no file has such a name
         raise ExportError(f"{what} {shown(name)} is not a file name") from None
-    if not stat.S_ISREG(mode):
+    if special_kind(mode) is not None:
         raise ExportError(
             f"{what} {shown(name)} is not a file saved on disk (a folder, a pipe or a device)"
         )

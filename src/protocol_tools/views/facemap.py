@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
-from ..reference.geometry import face_geometry
+from ..reference.geometry import Point, face_geometry
 from . import palette
 
 __all__ = ["SIDES", "face_map_svg"]
@@ -33,8 +33,6 @@ _HIGHLIGHT_FILL = palette.HIGHLIGHT_FILL
 _HIGHLIGHT_INK = palette.HIGHLIGHT_INK
 _ARROW_INK = palette.ACCENT
 _LABEL_INK = palette.INK
-
-Point = list[float]
 
 
 # ---------------------------------------------------------------------------
