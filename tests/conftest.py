@@ -3,6 +3,10 @@
 Browser tests drive Debian's chromium through Playwright against a notebook served
 by Voilà (or JupyterLab). A missing browser is a failure, never a skip: install it
 with ``apt-get install chromium`` (``.ci/run`` does).
+
+Database tests get a PostgreSQL server of their own, started once per run from
+Debian's binaries on a unix socket only; missing, it is a failure too: install it with
+``apt-get install postgresql`` (``.ci/run`` does).
 """
 
 from __future__ import annotations
@@ -19,10 +23,25 @@ import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
+if TYPE_CHECKING:
+    from helpers import PostgresServer
+
 ROOT = Path(__file__).resolve().parents[1]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Every test, notebook kernel and app server started by the tests keeps its client
+    record in a throwaway file, never in the tester's ``~/microcurrent-records``; a
+    test that needs a record of its own sets ``PROTOCOL_TOOLS_DB`` again."""
+    del config
+    import tempfile
+
+    folder = Path(tempfile.mkdtemp(prefix="protocol-tools-records-"))
+    os.environ["PROTOCOL_TOOLS_DB"] = str(folder / "records.db")
 NOTEBOOKS = ROOT / "notebooks"
 PROTOCOLS = ROOT / "protocols"
 DATA = ROOT / "data"
@@ -279,3 +298,35 @@ def page(browser):
     )
     yield new_page
     context.close()
+
+
+@pytest.fixture(scope="session")
+def postgres_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PostgresServer]:
+    """A PostgreSQL server for the whole run, on a unix socket only; fails (never skips)
+    when Debian's PostgreSQL is missing.
+
+    ``postgres_server.url("name")`` is SQLAlchemy's URL for a database on it:
+    ``postgresql+psycopg://postgres@/name?host=<socket folder>``.
+    """
+    # Imported here: helpers imports this module, so a top-level import would be a circle.
+    from helpers import POSTGRES_INSTALLS, postgres_bin_dir, running_postgres
+
+    bin_dir = postgres_bin_dir()
+    if bin_dir is None:
+        pytest.fail(
+            f"PostgreSQL not found (no {POSTGRES_INSTALLS}/*/bin/initdb): install it "
+            "(apt-get install postgresql; .ci/run does); database tests never skip"
+        )
+    log = tmp_path_factory.mktemp("postgres") / "server.log"
+    with running_postgres(bin_dir, log, SERVER_START_SECONDS) as server:
+        yield server
+
+
+@pytest.fixture
+def postgres_url(postgres_server: PostgresServer) -> Iterator[str]:
+    """A new, empty database on the run's server for this test alone, dropped after it;
+    its SQLAlchemy URL (``postgresql+psycopg://postgres@/test_…?host=…``)."""
+    from helpers import fresh_database
+
+    with fresh_database(postgres_server) as url:
+        yield url

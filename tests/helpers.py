@@ -2,21 +2,30 @@
 
 Sections: protocols and the designer; session sheets; work run in other processes
 (``multiprocessing`` finds a function by its module's name, and a child process
-cannot import a test module); the browser.
+cannot import a test module); the browser; a PostgreSQL server.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import io
+import os
+import pwd
 import shutil
 import subprocess
+import tempfile
 import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
+import psycopg
 import pypdf
 import pytest
+from psycopg import sql
 
 from conftest import DATA, PROTOCOLS, ROOT
 from protocol_tools import Protocol, ProtocolDraft, ProtocolFileError, parse_protocol
@@ -230,3 +239,134 @@ def wait_for_voila_app(page) -> None:
         })"""
     )
     wait_until_settled(page)
+
+
+# -- a PostgreSQL server -----------------------------------------------------------
+
+POSTGRES_INSTALLS = Path("/usr/lib/postgresql")
+POSTGRES_USER = "postgres"
+# Test databases never outlive the run, so durability buys nothing and costs time.
+POSTGRES_SPEED = ["fsync=off", "synchronous_commit=off", "full_page_writes=off"]
+
+
+def postgres_bin_dir(installs: Path = POSTGRES_INSTALLS) -> Path | None:
+    """The bin/ of the newest PostgreSQL Debian installed (``15``, ``17``…), or None."""
+    found = [initdb.parent for initdb in installs.glob("*/bin/initdb")]
+    return max(found, key=postgres_version, default=None)
+
+
+def postgres_version(bin_dir: Path) -> list[int]:
+    """The version a Debian bin/ belongs to, from its folder's name: [15], [9, 6]."""
+    return [int(n) for n in bin_dir.parent.name.split(".") if n.isdigit()]
+
+
+@dataclass(frozen=True)
+class PostgresServer:
+    """A running server reached only through its unix socket; ``postgres`` is trusted."""
+
+    socket_dir: Path
+    bin_dir: Path
+
+    def url(self, database: str = "postgres") -> str:
+        """SQLAlchemy's URL for ``database`` on this server, through psycopg 3."""
+        return (
+            f"postgresql+psycopg://{POSTGRES_USER}@/{database}?host={quote(str(self.socket_dir))}"
+        )
+
+    def admin(self) -> psycopg.Connection:
+        """A connection to ``postgres`` in autocommit: CREATE and DROP DATABASE refuse
+        to run inside a transaction."""
+        return psycopg.connect(
+            host=str(self.socket_dir), user=POSTGRES_USER, dbname="postgres", autocommit=True
+        )
+
+
+def _server_owner() -> dict:
+    """Popen's arguments that run initdb and postgres as a user they accept: both refuse
+    root, so root hands them to Debian's ``postgres`` system user."""
+    if os.geteuid() != 0:
+        return {}
+    try:
+        owner = pwd.getpwnam(POSTGRES_USER)
+    except KeyError:
+        pytest.fail(
+            f"running as root and there is no {POSTGRES_USER!r} user to run PostgreSQL as: "
+            "install Debian's postgresql package (.ci/run does); database tests never skip"
+        )
+    return {"user": owner.pw_uid, "group": owner.pw_gid, "extra_groups": []}
+
+
+def _wait_for_postgres(
+    server: PostgresServer, process: subprocess.Popen, log: Path, seconds: float
+) -> None:
+    deadline = time.monotonic() + seconds
+    while True:
+        if process.poll() is not None:
+            raise RuntimeError(f"postgres exited early:\n{log.read_text()[-3000:]}")
+        try:
+            with server.admin():
+                return
+        except psycopg.OperationalError:
+            # Refused until the socket exists, then "starting up" until recovery ends.
+            if time.monotonic() > deadline:
+                raise RuntimeError(
+                    f"postgres not ready after {seconds} s:\n{log.read_text()[-3000:]}"
+                ) from None
+        time.sleep(0.05)
+
+
+@contextlib.contextmanager
+def running_postgres(bin_dir: Path, log: Path, seconds: float) -> Iterator[PostgresServer]:
+    """A new cluster (initdb) served on a unix socket only until the block ends; its
+    output goes to ``log``."""
+    owner = _server_owner()
+    # Not under pytest's temporary folder: that one is root's alone (0700), and the
+    # postgres user must reach its data and socket. A short path also keeps the
+    # socket's name under the kernel's 107-byte limit.
+    with tempfile.TemporaryDirectory(prefix="protocol-tools-postgres-") as name:
+        home = Path(name)
+        data, socket_dir = home / "data", home / "socket"
+        socket_dir.mkdir()
+        if owner:
+            for folder in (home, socket_dir):
+                os.chown(folder, owner["user"], owner["group"])
+        with log.open("w") as stream:
+            initdb = [bin_dir / "initdb", "-D", data, "--auth=trust", f"-U{POSTGRES_USER}"]
+            # C.UTF-8 rather than C, so upper() and lower() know letters beyond ASCII.
+            initdb += ["--encoding=UTF8", "--locale=C.UTF-8", "--no-sync"]
+            done = subprocess.run(initdb, stdout=stream, stderr=stream, cwd=home, **owner)
+            if done.returncode != 0:
+                raise RuntimeError(f"initdb failed:\n{log.read_text()[-3000:]}")
+            settings = ["listen_addresses=", f"unix_socket_directories={socket_dir}"]
+            options = [arg for s in settings + POSTGRES_SPEED for arg in ("-c", s)]
+            process = subprocess.Popen(
+                [bin_dir / "postgres", "-D", data, *options],
+                stdout=stream,
+                stderr=stream,
+                cwd=home,
+                **owner,
+            )
+        try:
+            server = PostgresServer(socket_dir, bin_dir)
+            _wait_for_postgres(server, process, log, seconds)
+            yield server
+        finally:
+            # Fast: a test that left a connection open must not hold up the end of the run.
+            stop = [bin_dir / "pg_ctl", "stop", "-D", data, "-m", "fast", "--silent"]
+            if subprocess.run(stop, cwd=home, check=False, **owner).returncode != 0:
+                process.kill()
+            process.wait()
+
+
+@contextlib.contextmanager
+def fresh_database(server: PostgresServer) -> Iterator[str]:
+    """A new, empty database on ``server`` until the block ends; its SQLAlchemy URL."""
+    name = f"test_{uuid.uuid4().hex[:16]}"
+    with server.admin() as admin:
+        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    try:
+        yield server.url(name)
+    finally:
+        # FORCE ends the connections a test's engine still pools, instead of failing.
+        with server.admin() as admin:
+            admin.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(sql.Identifier(name)))

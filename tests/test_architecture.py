@@ -40,7 +40,11 @@ def imports_view_library(tree: ast.Module) -> bool:
 
 TREES = {name: ast.parse(path.read_text(encoding="utf-8")) for name, path in MODULES.items()}
 VIEWS = {name for name, tree in TREES.items() if imports_view_library(tree)}
-DOMAIN = sorted(set(MODULES) - VIEWS - {"protocol_tools", "protocol_tools.__main__"})
+# Alembic's scripts are run by Alembic with a connection in hand, never imported.
+MIGRATIONS = {name for name in MODULES if name.startswith("protocol_tools.records.migrations")}
+DOMAIN = sorted(
+    set(MODULES) - VIEWS - MIGRATIONS - {"protocol_tools", "protocol_tools.__main__"}
+)
 
 
 def resolve(importer: str, node: ast.ImportFrom) -> str:

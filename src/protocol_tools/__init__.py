@@ -35,8 +35,10 @@ _PUBLIC: dict[str, str] = {
     "LibraryError": ".core.errors",
     "ProtocolFileError": ".core.errors",
     "ProtocolToolsError": ".core.errors",
+    "RecordError": ".core.errors",
     "ReferenceDataError": ".core.errors",
     "SessionError": ".core.errors",
+    "UnknownClientError": ".core.errors",
     # core.findings
     "Finding": ".core.findings",
     # core.paths
@@ -71,6 +73,17 @@ _PUBLIC: dict[str, str] = {
     "Step": ".protocols.model",
     "TimelineEntry": ".protocols.model",
     "protocol_json_schema": ".protocols.model",
+    # records.erasure
+    "forget_client": ".records.erasure",
+    # records.history
+    "client_list": ".records.history",
+    "client_record": ".records.history",
+    "export_record": ".records.history",
+    # records.sessions
+    "VisitRecorder": ".records.sessions",
+    "import_log": ".records.sessions",
+    # records.store
+    "RecordStore": ".records.store",
     # reference.data
     "ReferenceData": ".reference.data",
     "Rule": ".reference.data",
@@ -145,8 +158,10 @@ if TYPE_CHECKING:  # for type checkers and editors; tests/test_init.py keeps it 
         LibraryError,
         ProtocolFileError,
         ProtocolToolsError,
+        RecordError,
         ReferenceDataError,
         SessionError,
+        UnknownClientError,
     )
     from .core.findings import Finding
     from .core.paths import data_dir
@@ -171,6 +186,10 @@ if TYPE_CHECKING:  # for type checkers and editors; tests/test_init.py keeps it 
         TimelineEntry,
         protocol_json_schema,
     )
+    from .records.erasure import forget_client
+    from .records.history import client_list, client_record, export_record
+    from .records.sessions import VisitRecorder, import_log
+    from .records.store import RecordStore
     from .reference.data import ReferenceData, Rule, Technique, Zone, reference
     from .reference.geometry import zone_geometry
     from .screening.engine import OUTCOMES, ScreeningResult, screen

@@ -12,7 +12,9 @@ can show a clear message instead of a traceback::
      ├── ExportError           a sheet or log could not be written
      │    └── ExistingSheetsError   (sheets.day) a day's sheets exist and --force was not given
      ├── AppointmentsError     a day's appointments file cannot be read as a whole
-     └── SessionError          a guided session was asked for something it cannot do
+     ├── SessionError          a guided session was asked for something it cannot do
+     └── RecordError           the client record refused a change or cannot be opened
+          └── UnknownClientError    no client has that code
 
 Example::
 
@@ -39,8 +41,10 @@ __all__ = [
     "LibraryError",
     "ProtocolFileError",
     "ProtocolToolsError",
+    "RecordError",
     "ReferenceDataError",
     "SessionError",
+    "UnknownClientError",
 ]
 
 
@@ -119,3 +123,13 @@ class AppointmentsError(ProtocolToolsError):
 class SessionError(ProtocolToolsError):
     """A guided session was asked for something it cannot do (a bad speed, an
     adjustment without a reason or for a step the protocol does not have)."""
+
+
+class RecordError(ProtocolToolsError):
+    """The client record cannot be opened (a newer schema, a file that is not a
+    record) or refused a change (a "do not treat" outcome overridden, an override
+    without its reason). Nothing was written."""
+
+
+class UnknownClientError(RecordError):
+    """No client in the record has the code asked for."""

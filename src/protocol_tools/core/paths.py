@@ -10,6 +10,8 @@ variable                   what                         default
 ``PROTOCOL_TOOLS_LIBRARY`` protocol library             ``./protocols`` or checkout's
 ``PROTOCOL_TOOLS_SESSIONS`` session logs                ``~/microcurrent-sessions``
 ``PROTOCOL_TOOLS_SHEETS``  sheets the sheet maker saves ``~/microcurrent-sheets``
+``PROTOCOL_TOOLS_DB``      the client record (a file     ``~/microcurrent-records/
+                           path or database URL)         records.db``
 =========================  ===========================  ===========================
 
     >>> import os
@@ -26,6 +28,8 @@ from pathlib import Path
 
 __all__ = [
     "DATA_ENV",
+    "DB_ENV",
+    "RECORDS_DEFAULT",
     "LIBRARY_ENV",
     "PACKAGE_DIR",
     "SESSIONS_DEFAULT",
@@ -35,6 +39,7 @@ __all__ = [
     "data_dir",
     "inside_repository",
     "private_dir",
+    "records_location",
     "repo_root",
     "sessions_dir",
     "sheets_dir",
@@ -47,7 +52,9 @@ DATA_ENV = "PROTOCOL_TOOLS_DATA"
 LIBRARY_ENV = "PROTOCOL_TOOLS_LIBRARY"
 SESSIONS_ENV = "PROTOCOL_TOOLS_SESSIONS"
 SHEETS_ENV = "PROTOCOL_TOOLS_SHEETS"
+DB_ENV = "PROTOCOL_TOOLS_DB"
 SESSIONS_DEFAULT = "microcurrent-sessions"
+RECORDS_DEFAULT = "microcurrent-records"
 SHEETS_DEFAULT = "microcurrent-sheets"
 
 
@@ -95,3 +102,12 @@ def sessions_dir() -> Path:
 def sheets_dir() -> Path:
     """Where the sheet maker saves: ``$PROTOCOL_TOOLS_SHEETS`` or ``~/microcurrent-sheets``."""
     return private_dir(SHEETS_ENV, SHEETS_DEFAULT)
+
+
+def records_location() -> str:
+    """The client record: ``$PROTOCOL_TOOLS_DB`` (a database URL such as
+    ``postgresql+psycopg://…``, or a file path) or ``~/microcurrent-records/records.db``."""
+    override = os.environ.get(DB_ENV, "").strip()
+    if override:
+        return override
+    return str(Path.home() / RECORDS_DEFAULT / "records.db")

@@ -186,11 +186,18 @@ class NextVisit(DataModel):
     source: Text
 
 
+class ComfortLevel(DataModel):
+    id: Slug
+    text: Text
+    source: Text
+
+
 class SessionCareFile(DataModel):
     prep_checklist: list[PrepItem] = Field(min_length=1)
     during_session: list[CareNote]
     aftercare: Aftercare
     next_visit: NextVisit
+    comfort: list[ComfortLevel] = Field(min_length=1)
 
 
 # -- sheet.yaml ---------------------------------------------------------------------

@@ -20,7 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -49,6 +49,8 @@ __all__ = [
 ]
 
 _TEXT_LIMIT = 300
+# How an adjustment that left a zone out begins, in the log and the record.
+_SKIPPED_NOTE = "zone skipped: "
 _CLOCK_ID_LIMIT = 64
 # A front end numbers its events 1, 2, 3…; past JavaScript's largest exact whole
 # number (Number.MAX_SAFE_INTEGER) a count is no longer a count.
@@ -167,6 +169,9 @@ class SessionRecord:
     def __init__(self, steps: Sequence[Mapping[str, Any]]) -> None:
         self.steps = steps
         self.rows: list[dict[str, Any]] = []
+        # Called with each row as it is logged, and the browser clock's id (None for
+        # a kernel note): the client record stores events as they happen.
+        self.listeners: list[Callable[[dict[str, Any], str | None], None]] = []
         # (clock id, seq) of every browser event logged: each front end numbers its
         # events from 1, so the number alone repeats after a page reload.
         self._seen: set[tuple[str, int]] = set()
@@ -198,6 +203,7 @@ class SessionRecord:
         # message never makes the log, the summary or the saved file fail.
         self._append(
             entry,
+            clock_id=clock_id,
             seq=seq,
             event=name,
             browser_ms=clock_reading(event.get("at_ms")),
@@ -224,7 +230,9 @@ class SessionRecord:
             )
         return entry
 
-    def _append(self, entry: Mapping[str, Any] | None, **row: Any) -> None:
+    def _append(
+        self, entry: Mapping[str, Any] | None, clock_id: str | None = None, **row: Any
+    ) -> None:
         """Log one row; ``entry`` (a step of the timeline) fills step, kind, zone, side."""
         if entry is not None:
             row.update(
@@ -237,7 +245,10 @@ class SessionRecord:
             else None
         )
         row["logged_at"] = dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds")
-        self.rows.append({column: row.get(column) for column in LOG_COLUMNS})
+        logged = {column: row.get(column) for column in LOG_COLUMNS}
+        self.rows.append(logged)
+        for listener in self.listeners:
+            listener(logged, clock_id)
 
     def note(self, event: str, *, reason: str | None = None, step: int | None = None) -> None:
         """Add a note from the kernel side (the app records screening and overrides)."""
@@ -282,7 +293,7 @@ class SessionRecord:
             event="adjustment",
             browser_ms=browser_ms,
             current_uA=current,
-            reason=_text(("zone skipped: " if skipped else "") + reason),
+            reason=_text((_SKIPPED_NOTE if skipped else "") + reason),
             source="python",
         )
         return {
@@ -329,6 +340,36 @@ class SessionRecord:
                 }
             )
         return pd.DataFrame(rows).set_index("step")
+
+    def step_results(self) -> list[dict[str, Any]]:
+        """What each step came to, for the client record: ``step``, ``actual_s``,
+        ``outcome``, ``skipped``, the last turned-down ``current_uA`` (None: as
+        planned) and the adjustments' ``note``."""
+        actual, outcomes = self._time_and_outcomes()
+        notes = self._adjustment_notes()
+        turned_down: dict[int, float] = {}
+        left_out: set[int] = set()
+        for row in self.rows:
+            if row["event"] == "adjustment" and row["step"] is not None:
+                if row["current_uA"] is not None:
+                    turned_down[row["step"]] = row["current_uA"]
+                if (row["reason"] or "").startswith(_SKIPPED_NOTE):
+                    left_out.add(row["step"])
+        results = []
+        for entry in self.steps:
+            number = entry["step"]
+            seconds = actual.get(number)
+            results.append(
+                {
+                    "step": number,
+                    "actual_s": None if seconds is None else round(seconds, 1),
+                    "outcome": outcomes.get(number, "not reached"),
+                    "skipped": number in left_out or outcomes.get(number) == "skipped",
+                    "current_uA": turned_down.get(number),
+                    "note": "; ".join(notes.get(number, [])) or None,
+                }
+            )
+        return results
 
     def _time_and_outcomes(self) -> tuple[dict[int, float], dict[int, str]]:
         """Seconds spent per step (every visit added) and each visited step's outcome."""
