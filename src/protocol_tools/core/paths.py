@@ -29,9 +29,9 @@ from pathlib import Path
 __all__ = [
     "DATA_ENV",
     "DB_ENV",
-    "RECORDS_DEFAULT",
     "LIBRARY_ENV",
     "PACKAGE_DIR",
+    "RECORDS_DEFAULT",
     "SESSIONS_DEFAULT",
     "SESSIONS_ENV",
     "SHEETS_DEFAULT",

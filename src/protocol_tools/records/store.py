@@ -30,7 +30,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from ..core.errors import RecordError, UnknownClientError
 from ..core.privacy import check_client_code, shown_value
 from ..reference.data import session_care
-from .database import sqlite_file, database_url, open_engine
+from .database import database_url, open_engine, sqlite_file
 from .schema import Client, Event, Sheet, Visit, VisitStep
 
 __all__ = [
