@@ -1,8 +1,8 @@
 """Helpers the tests share, in one place: test files import from here, never from each other.
 
-Sections: protocols and the designer; session sheets; work run in other processes
-(``multiprocessing`` finds a function by its module's name, and a child process
-cannot import a test module); the browser; a PostgreSQL server.
+Sections: protocols and the designer; session sheets; the client record; work run
+in other processes (``multiprocessing`` finds a function by its module's name, and a
+child process cannot import a test module); the browser; a PostgreSQL server.
 """
 
 from __future__ import annotations
@@ -26,11 +26,23 @@ import psycopg
 import pypdf
 import pytest
 from psycopg import sql
+from sqlalchemy import func, select
 
-from conftest import DATA, PROTOCOLS, ROOT
-from protocol_tools import Protocol, ProtocolDraft, ProtocolFileError, parse_protocol
+from conftest import DATA, PROTOCOLS, ROOT, intake_answers
+from protocol_tools import (
+    Protocol,
+    ProtocolDraft,
+    ProtocolFileError,
+    load_protocol,
+    parse_protocol,
+)
 from protocol_tools.core.atomic import file_lock, write_new_file
 from protocol_tools.protocols.folder import SAVE_LOCK_NAME
+from protocol_tools.records.schema import Event, Visit
+from protocol_tools.records.sessions import VisitRecorder
+from protocol_tools.records.store import RecordStore, client_row, now, planned_step
+from protocol_tools.screening.engine import screen
+from protocol_tools.session.record import SessionRecord, timeline_steps
 
 # -- protocols and the designer --------------------------------------------------
 
@@ -163,6 +175,88 @@ def upload(maker, content: bytes) -> None:
             "last_modified": dt.datetime.now(dt.UTC),
         },
     )
+
+
+# -- the client record -------------------------------------------------------------
+
+# The synthetic record seed_record writes: the under-eye current turned down 10 µA a
+# visit, the left brow skipped (with a note) on the second visit, a practice run at
+# a current no client visit has.
+SEED_NOTE = "redness on the left brow"
+SEED_PRACTICE_UA = 55.0
+SEED_UNDER_EYES_COMFORT = ("tingling", "twitching", "comfortable")
+
+
+def _seed_result(step: dict, visit: int) -> dict:
+    """What one step of seeded visit number ``visit`` (0 first) came to."""
+    result = {"step": step["step"], "actual_s": step["seconds"], "outcome": "done"}
+    if step["kind"] != "treatment":
+        return result
+    result["actual_s"] = step["seconds"] - 2
+    result["comfort"] = "comfortable"
+    if step["zone"] == "under-eyes":
+        result["current_uA"] = step["current_uA"] - 10 * visit
+        result["comfort"] = SEED_UNDER_EYES_COMFORT[visit % len(SEED_UNDER_EYES_COMFORT)]
+    if visit == 1 and step["zone"] == "brows" and step["side"] == "left":
+        result.update(skipped=True, outcome="skipped", actual_s=None, note=SEED_NOTE)
+        del result["comfort"]
+    return result
+
+
+def seed_record(
+    store,
+    code: str = "C-0042",
+    visits: int = 3,
+    *,
+    practice: bool = True,
+    display_name: str | None = None,
+    sheets: int = 1,
+) -> list[int]:
+    """Give ``code`` ``visits`` finished sessions of express-10 four weeks apart, the
+    last on TODAY (synthetic: see SEED_*), some events each, a practice run on TODAY
+    when ``practice``, and ``sheets`` printed sheets. The client visits' ids, oldest first.
+    """
+    from protocol_tools.protocols.loading import load_library
+    from protocol_tools.session.record import timeline_steps
+
+    protocol = load_library(PROTOCOLS)["express-10"]
+    steps = timeline_steps(protocol)
+    store.add_client(code, display_name)
+    ids = []
+    for index in range(visits):
+        day = TODAY - dt.timedelta(weeks=4 * (visits - 1 - index))
+        outcome = "adjust" if index % 2 else "proceed"
+        visit = store.start_visit(
+            code,
+            protocol_id=protocol.id,
+            protocol_version=protocol.version,
+            steps=steps,
+            day=day,
+            screening={"outcome": outcome, "date": day.isoformat(), "client": code},
+        )
+        for seq, step in enumerate(steps[:4], start=1):
+            row = {key: step.get(key) for key in ("step", "kind", "zone", "side")}
+            row.update(seq=seq, event="step_started", planned_s=step["seconds"], source="seed")
+            store.add_event(visit, row, clock_id="seed")
+        store.finish_visit(visit, [_seed_result(step, index) for step in steps])
+        ids.append(visit)
+    if practice:
+        rehearsal = store.start_visit(
+            code,
+            protocol_id=protocol.id,
+            protocol_version=protocol.version,
+            steps=steps,
+            day=TODAY,
+            practice=True,
+        )
+        store.finish_visit(
+            rehearsal,
+            [{"step": s["step"], "current_uA": SEED_PRACTICE_UA} for s in steps if s["zone"]],
+        )
+    for number in range(sheets):
+        name = f"{code}_express-10_{TODAY.isoformat()}_09{number:02d}.pdf"
+        store.record_sheet(code, name, protocol_id=protocol.id)
+    return ids
 
 
 # -- work run in other processes --------------------------------------------------
@@ -370,3 +464,123 @@ def fresh_database(server: PostgresServer) -> Iterator[str]:
         # FORCE ends the connections a test's engine still pools, instead of failing.
         with server.admin() as admin:
             admin.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(sql.Identifier(name)))
+
+
+# -- the client record ---------------------------------------------------------------
+
+# What a test's visits run: a short, ready protocol of the library.
+EXPRESS = PROTOCOLS / "express-10.yaml"
+# How long a test waits for a worker process (spawned, so it imports everything anew).
+WORKER_SECONDS = 120
+
+
+def express_protocol() -> Protocol:
+    return load_protocol(EXPRESS)
+
+
+def screening_of(code: str, day: dt.date = TODAY, **answers) -> dict:
+    """The real screening of a synthetic intake (every answer "no" unless changed), as
+    ``ScreeningResult.to_dict()`` gives it to the record."""
+    intake = intake_answers(client=code, date=day, **answers)
+    return screen(intake).to_dict()
+
+
+def first_treatment(steps: list[dict]) -> dict:
+    return next(step for step in steps if step["kind"] == "treatment")
+
+
+def run_session(
+    store, code: str, day: dt.date = TODAY, *, turned_down: float | None = None, **visit
+) -> int:
+    """A whole session through the recorder: the first treatment step run to its end
+    (turned down to ``turned_down`` µA if given, with a reason), then finished; its id."""
+    protocol = express_protocol()
+    recorder = VisitRecorder(store, code, protocol, day=day, **visit)
+    record = SessionRecord(recorder.steps)
+    recorder.attach(record)
+    step = first_treatment(recorder.steps)["step"]
+    clock = uuid.uuid4().hex[:16]
+    record.receive({"event": "started", "seq": 1, "clock_id": clock, "at_ms": 1.79e12})
+    record.receive({"event": "step_started", "seq": 2, "clock_id": clock, "step": step})
+    if turned_down is not None:
+        record.adjust(step, current_uA=turned_down, reason="client felt a zap")
+    ended = {"event": "step_ended", "seq": 3, "clock_id": clock, "step": step, "actual_s": 61.5}
+    record.receive(ended)
+    record.receive({"event": "finished", "seq": 4, "clock_id": clock})
+    recorder.finish(record)
+    assert recorder.problems == []
+    return recorder.visit_id
+
+
+def count_rows(store, model, **where) -> int:
+    """How many rows of ``model`` (a table of records.schema) match ``where``."""
+    query = select(func.count()).select_from(model).filter_by(**where)
+    with store.reading() as session:
+        return session.scalar(query)
+
+
+def record_visits(location: str, code: str, visits: int, events: int, start) -> None:
+    """In another process: wait for the others at ``start``, then run ``visits`` visits
+    of ``code``, each storing ``events`` events one transaction at a time."""
+    store = RecordStore(location)
+    try:
+        steps = timeline_steps(express_protocol())
+        start.wait(WORKER_SECONDS)
+        for _ in range(visits):
+            visit = store.start_visit(
+                code, protocol_id="express-10", protocol_version="1.0.0", steps=steps, day=TODAY
+            )
+            clock = uuid.uuid4().hex[:16]
+            for seq in range(1, events + 1):
+                row = {"seq": seq, "event": "step_started", "step": 1}
+                assert store.add_event(visit, row, clock_id=clock)
+            store.finish_visit(visit, [{"step": 1, "actual_s": 1.0, "outcome": "done"}])
+    finally:
+        store.close()
+
+
+def add_clients(location: str, codes: list[str], start) -> None:
+    """In another process: wait for the others at ``start``, then add every client of
+    ``codes`` (the others add the same ones at the same moment)."""
+    store = RecordStore(location)
+    try:
+        start.wait(WORKER_SECONDS)
+        for code in codes:
+            assert store.add_client(code).code == code
+    finally:
+        store.close()
+
+
+def open_new_record(location: str, code: str, start) -> None:
+    """In another process: wait for the others at ``start``, then open the record
+    (one that does not exist yet) and add client ``code``."""
+    start.wait(WORKER_SECONDS)
+    store = RecordStore(location)
+    try:
+        store.add_client(code)
+    finally:
+        store.close()
+
+
+def die_mid_visit(location: str, code: str, events: int, ready) -> None:
+    """In another process: commit a finished visit with ``events`` events, then write a
+    second visit with its steps and events in one transaction, tell the test it is
+    written but not committed (``ready``) and wait there to be killed."""
+    store = RecordStore(location)
+    steps = timeline_steps(express_protocol())
+    visit = store.start_visit(
+        code, protocol_id="express-10", protocol_version="1.0.0", steps=steps, day=TODAY
+    )
+    for seq in range(1, events + 1):
+        store.add_event(visit, {"seq": seq, "event": "step_started", "step": 1})
+    store.finish_visit(visit, [])
+    with store.transaction() as session:
+        half = Visit(client_id=client_row(session, code).id, day=TODAY, status="open")
+        half.created_at = now()
+        session.add(half)
+        session.flush()
+        session.add_all(planned_step(half.id, step) for step in steps)
+        session.add_all(Event(visit_id=half.id, seq=n, event="step_started") for n in range(50))
+        session.flush()
+        ready.set()
+        time.sleep(WORKER_SECONDS)  # killed long before this ends

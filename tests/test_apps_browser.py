@@ -35,6 +35,7 @@ NOTEBOOK_NAMES = sorted(path.name for path in NOTEBOOKS.glob("*.ipynb"))
 EXPECTED_ICONS = {
     "04_session_sheets.ipynb": {"fa-eye", "fa-save"},
     "05_lessons.ipynb": {"fa-arrow-left", "fa-arrow-right"},
+    "06_client_record.ipynb": {"fa-folder-open"},
 }
 
 # For each visible Font Awesome icon in a widget: the family it is drawn with and

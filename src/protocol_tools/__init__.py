@@ -79,6 +79,9 @@ _PUBLIC: dict[str, str] = {
     "client_list": ".records.history",
     "client_record": ".records.history",
     "export_record": ".records.history",
+    # records.page
+    "ClientPage": ".records.page",
+    "client_page": ".records.page",
     # records.sessions
     "VisitRecorder": ".records.sessions",
     "import_log": ".records.sessions",
@@ -188,6 +191,7 @@ if TYPE_CHECKING:  # for type checkers and editors; tests/test_init.py keeps it 
     )
     from .records.erasure import forget_client
     from .records.history import client_list, client_record, export_record
+    from .records.page import ClientPage, client_page
     from .records.sessions import VisitRecorder, import_log
     from .records.store import RecordStore
     from .reference.data import ReferenceData, Rule, Technique, Zone, reference

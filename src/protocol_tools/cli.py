@@ -32,6 +32,8 @@ _FEATURE_MODULES: tuple[str, ...] = (
     "sheets.cli",
     # designer (issue 6)
     "designer.cli",
+    # the client record (issue 11)
+    "records.cli",
 )
 
 

@@ -68,3 +68,83 @@ def test_a_wait_past_the_last_calendar_day_is_an_intake_error(tmp_path, capsys):
     )
     assert main(["screen", str(path)]) == 1
     assert "Traceback" not in capsys.readouterr().err
+
+
+# -- --record: the day's screening stored with the client ----------------------------
+
+
+def _intake_file(tmp_path, **changes):
+    path = tmp_path / "intake.yaml"
+    data = {
+        key: value.isoformat() if isinstance(value, dt.date) else value
+        for key, value in answers(**changes).items()
+    }
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def test_record_stores_the_screening_and_the_answers_with_the_client(tmp_path, capsys):
+    from protocol_tools.records.history import export_record
+    from protocol_tools.records.store import RecordStore
+
+    db = tmp_path / "records.db"
+    intake = _intake_file(tmp_path, client="C-0311", sensitive_skin=True)
+    assert main(["screen", str(intake), "--record", "--db", str(db)]) == 0
+    out = capsys.readouterr().out
+    assert "ADJUST" in out
+    assert out.rstrip().endswith("stored C-0311's screening of 2026-11-23 in the client record")
+    with RecordStore(db) as store:
+        (visit,) = export_record(store, "C-0311")["visits"]
+    assert visit["status"] == "screened"
+    assert visit["practice"] is False
+    assert visit["outcome"] == "adjust"
+    assert visit["screening"] == screen(intake).to_dict()
+    assert visit["intake"]["date"] == "2026-11-23"  # plain data: dates as ISO text
+    assert visit["intake"]["birth_date"] == "1988-04-02"
+    assert visit["intake"]["sensitive_skin"] is True
+
+
+def test_record_with_json_keeps_stdout_one_json_document(tmp_path, capsys):
+    db = tmp_path / "records.db"
+    intake = _intake_file(tmp_path)
+    assert main(["screen", str(intake), "--format", "json", "--record", "--db", str(db)]) == 0
+    captured = capsys.readouterr()
+    assert json.loads(captured.out)["outcome"] == "proceed"
+    assert "stored C-0042's screening of 2026-11-23 in the client record" in captured.err
+
+
+def test_a_practice_client_is_stored_as_practice(tmp_path, capsys):
+    from protocol_tools.records.history import client_list, client_record
+    from protocol_tools.records.store import RecordStore
+
+    db = tmp_path / "records.db"
+    path = practice_clients()["c01_all_clear"]
+    assert main(["screen", str(path), "--record", "--db", str(db)]) == 0
+    assert "as practice (not a client visit)" in capsys.readouterr().out
+    with RecordStore(db) as store:
+        code = client_list(store)[0]["client"]
+        assert [v["practice"] for v in client_record(store, code)["visits"]] == [True]
+
+
+def test_record_stores_nothing_for_an_intake_that_cannot_be_screened(tmp_path, capsys):
+    db = tmp_path / "records.db"
+    intake = _intake_file(tmp_path, pregnant="perhaps")
+    assert main(["screen", str(intake), "--record", "--db", str(db)]) == 1
+    assert "Traceback" not in capsys.readouterr().err
+    assert not db.exists()
+
+
+def test_record_into_a_folder_is_exit_1_naming_it(tmp_path, capsys):
+    intake = _intake_file(tmp_path)
+    assert main(["screen", str(intake), "--record", "--db", str(tmp_path)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("error: ")
+    assert str(tmp_path) in err
+    assert "Traceback" not in err
+
+
+def test_db_without_record_is_a_usage_error(tmp_path, capsys):
+    intake = _intake_file(tmp_path)
+    assert main(["screen", str(intake), "--db", str(tmp_path / "records.db")]) == 2
+    assert "add --record" in capsys.readouterr().err
+    assert not (tmp_path / "records.db").exists()

@@ -146,6 +146,23 @@ def test_filling_the_form_from_a_practice_client_screens_the_same(form, stem):
     assert form.check().to_dict() == screen(path).to_dict()
 
 
+def test_clearing_leaves_every_question_unanswered_for_the_next_client(form):
+    form.fill(load_intake(practice_clients()["c11_botox_13_days"]))
+    form.check()
+    assert form.result is not None
+    form.clear(date=SESSION + dt.timedelta(days=1))
+    for name, question in form.questions.items():
+        answered, _value, _problem = question.read()
+        assert answered == (name == "date"), name  # "never" is an answer; cleared is none
+        assert question.message.value == ""
+    assert form.questions["date"].control.value == SESSION + dt.timedelta(days=1)
+    assert form.questions["last_injectable"].when.value is None
+    assert form.result is None
+    assert form.intake is None
+    assert "Not screened yet" in form.output.value
+    assert form.check() is None  # nothing answered: refused, as on a new form
+
+
 def test_the_chosen_answer_is_shown_in_words_not_only_by_shade(form):
     pregnant = form.questions["pregnant"]
     assert "Not answered yet" in pregnant.status.value

@@ -30,10 +30,24 @@ from ..core.atomic import file_lock
 from ..core.errors import RecordError
 from ..core.paths import DB_ENV, inside_repository, records_location
 
-__all__ = ["database_url", "latest_revision", "open_engine", "schema_revision", "sqlite_file"]
+__all__ = [
+    "READ_ONLY",
+    "database_url",
+    "latest_revision",
+    "open_engine",
+    "schema_revision",
+    "shown_location",
+    "sqlite_file",
+]
+
+# An execution option: this connection's transaction only reads (RecordStore.reading).
+READ_ONLY = "protocol_tools_read_only"
 
 # SQLite waits this long for another writer (another room's app) before giving up.
 _BUSY_TIMEOUT_MS = 10_000
+# Alembic's own table, the one a record holds besides its own (empty once every
+# migration is undone).
+_VERSION_TABLE = "alembic_version"
 # Postgres: one migration at a time, whoever opens the record first (an arbitrary key).
 _MIGRATION_LOCK_KEY = 7_311_042
 
@@ -70,25 +84,50 @@ def _prepare_file(path: Path) -> None:
 
 
 def _on_sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
+    # pysqlite's own transaction handling is turned off: BEGIN is ours (_sqlite_begin).
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     # Erased pages are overwritten with zeros, not just marked free: a forgotten
-    # client cannot be read back from the file.
+    # client cannot be read back from the file. FULL makes every commit durable.
+    # (The write-ahead log, which lets readers and the writer go on side by side, is
+    # switched on once the file is known to be a record: _use_wal.)
     for pragma in (
         "foreign_keys = ON",
         "secure_delete = ON",
         f"busy_timeout = {_BUSY_TIMEOUT_MS}",
-        # Readers never block the writer; FULL makes every commit durable.
-        "journal_mode = WAL",
         "synchronous = FULL",
     ):
         cursor.execute(f"PRAGMA {pragma}")
     cursor.close()
 
 
+def _use_wal(connection: Connection) -> None:
+    """Switch a record file to the write-ahead log (kept in the file from then on).
+    Run outside any transaction: SQLite changes the journal only there."""
+    connection.connection.dbapi_connection.execute("PRAGMA journal_mode = WAL")
+
+
+def shown_location(url: str) -> str:
+    """The record as a message names it: its file, or its URL without a password.
+
+    >>> shown_location("postgresql+psycopg://clinic:secret@db/records")
+    'postgresql+psycopg://clinic:***@db/records'
+    """
+    path = sqlite_file(url)
+    if path is not None:
+        return str(path)
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return f"the database named by {DB_ENV}"
+
+
 def _sqlite_begin(connection: Connection) -> None:
-    # Take the write lock at BEGIN, so two writers queue instead of one failing
-    # with "database is locked" halfway through a visit.
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+    # A writer takes the write lock at BEGIN, so two writers queue instead of one
+    # failing with "database is locked" halfway through a visit. A reader takes none:
+    # in WAL mode it reads the last commit while a writer goes on.
+    read_only = connection.get_execution_options().get(READ_ONLY, False)
+    connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
 
 def open_engine(location: str | os.PathLike[str] | None = None) -> Engine:
@@ -102,15 +141,13 @@ def open_engine(location: str | os.PathLike[str] | None = None) -> Engine:
     except (ArgumentError, ImportError) as error:
         raise RecordError(f"{DB_ENV} is not a database this tool can open: {error}") from None
     if path is not None:
-        # pysqlite's own transaction handling is turned off so BEGIN IMMEDIATE is ours.
         event.listen(engine, "connect", _on_sqlite_connect)
-        event.listen(engine, "connect", lambda conn, _rec: setattr(conn, "isolation_level", None))
         event.listen(engine, "begin", _sqlite_begin)
     try:
         _bring_up_to_date(engine, path)
     except DBAPIError as error:
         engine.dispose()
-        raise RecordError(f"cannot open the record: {error.orig}") from None
+        raise RecordError(f"cannot open the record {shown_location(url)}: {error.orig}") from None
     except RecordError:
         engine.dispose()
         raise
@@ -149,35 +186,49 @@ def _bring_up_to_date(engine: Engine, path: Path | None) -> None:
 
 def _migrate(engine: Engine) -> None:
     with engine.connect() as connection:
-        if connection.dialect.name == "postgresql":
+        postgres = connection.dialect.name == "postgresql"
+        if postgres:
             connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": _MIGRATION_LOCK_KEY})
             connection.commit()
         try:
-            _check_and_upgrade(connection)
+            current = _checked_revision(connection)
+            if not postgres:
+                _use_wal(connection)
+            if current != latest_revision():
+                command.upgrade(_alembic_config(connection), "head")
+                connection.commit()
         finally:
-            if connection.dialect.name == "postgresql":
+            # A failed statement leaves the transaction unusable: end it before unlocking,
+            # so the error the user sees is the first one.
+            connection.rollback()
+            if postgres:
                 connection.execute(
                     text("SELECT pg_advisory_unlock(:key)"), {"key": _MIGRATION_LOCK_KEY}
                 )
                 connection.commit()
 
 
-def _check_and_upgrade(connection: Connection) -> None:
-    current = schema_revision(connection)
-    connection.commit()
+def _checked_revision(connection: Connection) -> str | None:
+    """The revision the database holds, once it is known to be a record this version
+    can use (RecordError otherwise). Only reads: a refused database is left as it was."""
+    connection.execution_options(**{READ_ONLY: True})
+    try:
+        current = schema_revision(connection)
+        tables = set(inspect(connection).get_table_names()) - {_VERSION_TABLE}
+    finally:
+        connection.rollback()
+        connection.execution_options(**{READ_ONLY: False})
     scripts = ScriptDirectory.from_config(_alembic_config(connection))
-    known = {script.revision for script in scripts.walk_revisions()}
-    if current is not None and current not in known:
+    if current is not None and current not in {s.revision for s in scripts.walk_revisions()}:
         raise RecordError(
             f"this record was written by a newer version of protocol-tools (schema {current}); "
             f"this version knows schema {latest_revision()} at most. Update protocol-tools; "
             "the record was not changed"
         )
-    if current is None and inspect(connection).get_table_names():
+    if current is None and tables:
         raise RecordError(
-            "this database already holds tables that are not a client record; "
-            f"point {DB_ENV} at an empty database or a record file"
+            "this database already holds tables that are not a client record "
+            f"({', '.join(sorted(tables))}); point {DB_ENV} at an empty database or a "
+            "record file. It was not changed"
         )
-    if current != scripts.get_current_head():
-        command.upgrade(_alembic_config(connection), "head")
-        connection.commit()
+    return current

@@ -19,7 +19,18 @@ from ..core.privacy import check_client_code
 from .schema import Base, Client, Visit
 from .store import RecordStore, client_row
 
-__all__ = ["forget_client"]
+__all__ = ["compact", "forget_client"]
+
+_CHECKPOINT = "PRAGMA wal_checkpoint(TRUNCATE)"
+
+
+def _checkpointed(result: tuple | None, store: RecordStore) -> None:
+    """A checkpoint's answer is (busy, log pages, pages moved); VACUUM answers nothing."""
+    if result is not None and result[0] != 0:
+        raise RecordError(
+            f"the client's rows are deleted, but another app kept {store.file} busy, so its "
+            "log still holds their bytes: close the other apps, then call compact() again"
+        )
 
 
 def forget_client(store: RecordStore, code: str) -> int:
@@ -33,21 +44,21 @@ def forget_client(store: RecordStore, code: str) -> int:
         assert client is not None  # client_row raised otherwise
         visits = session.scalar(select(func.count(Visit.id)).where(Visit.client_id == client.id))
         session.execute(delete(Client).where(Client.id == client.id))
-    _compact(store)
+    compact(store)
     return int(visits or 0)
 
 
-def _compact(store: RecordStore) -> None:
+def compact(store: RecordStore) -> None:
+    """Rewrite the record without the rows deleted from it (:func:`forget_client` does
+    this itself). RecordError when another app kept the SQLite file busy throughout:
+    the rows are gone, their bytes may linger until this is run again."""
     with store.engine.connect() as connection:
         driver = connection.connection.driver_connection
         if store.file is not None:
-            statements = [
-                "PRAGMA wal_checkpoint(TRUNCATE)",
-                "VACUUM",
-                "PRAGMA wal_checkpoint(TRUNCATE)",
-            ]
-            for statement in statements:
-                driver.execute(statement)
+            # Empty the log into the file, rebuild the file without free pages (the
+            # rebuild goes through the log), then empty the log again.
+            for statement in (_CHECKPOINT, "VACUUM", _CHECKPOINT):
+                _checkpointed(driver.execute(statement).fetchone(), store)
             return
         # VACUUM cannot run inside a transaction block.
         driver.autocommit = True

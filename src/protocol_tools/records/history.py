@@ -28,12 +28,22 @@ from ..core.errors import RecordError
 from ..core.privacy import check_client_code
 from ..core.text import add_days
 from ..reference.data import session_care
-from .schema import Client, Event, Sheet, Visit
-from .store import RecordStore, client_row
+from .schema import Client, Sheet, Visit
+from .store import EVENT_FIELDS, RecordStore, client_row, now
 
-__all__ = ["carry_forward", "client_list", "client_record", "export_record", "next_due"]
+__all__ = [
+    "EXPORTED_EVENT_FIELDS",
+    "carry_forward",
+    "client_list",
+    "client_record",
+    "export_record",
+    "moment",
+    "next_due",
+]
 
 _DAYS_A_WEEK = 7
+# An event as the export gives it: the log's columns and the clock that sent it.
+EXPORTED_EVENT_FIELDS = ("clock_id", *EVENT_FIELDS)
 # Visits whose session ran: the only ones whose settings can be carried forward.
 _RAN = ("finished", "interrupted")
 
@@ -69,7 +79,7 @@ def client_list(store: RecordStore) -> list[dict[str, Any]]:
         .group_by(Client.id, Client.code)
         .order_by(Client.code)
     )
-    with store.transaction() as session:
+    with store.reading() as session:
         rows = session.execute(query).all()
     return [
         {
@@ -82,20 +92,42 @@ def client_list(store: RecordStore) -> list[dict[str, Any]]:
     ]
 
 
-def _load_client(store: RecordStore, code: str) -> tuple[Client, list[Visit], list[Sheet]]:
+def _load_client(
+    store: RecordStore, code: str, *, events: bool = False
+) -> tuple[Client, list[Visit], list[Sheet]]:
+    """The client, their visits newest first (with steps, and events if asked) and
+    sheets, read in one transaction so they agree with each other."""
     code = check_client_code(code, RecordError)
-    with store.transaction() as session:
+    loads = [selectinload(Visit.steps)] + ([selectinload(Visit.events)] if events else [])
+    with store.reading() as session:
         client = client_row(session, code)
+        assert client is not None  # client_row raised otherwise
         visits = session.scalars(
             select(Visit)
             .where(Visit.client_id == client.id)
-            .options(selectinload(Visit.steps))
+            .options(*loads)
             .order_by(Visit.day.desc(), Visit.id.desc())
         ).all()
         sheets = session.scalars(
-            select(Sheet).where(Sheet.client_id == client.id).order_by(Sheet.printed_at.desc())
+            select(Sheet)
+            .where(Sheet.client_id == client.id)
+            .order_by(Sheet.printed_at.desc(), Sheet.id.desc())
         ).all()
         return client, list(visits), list(sheets)
+
+
+def moment(value: dt.datetime | None) -> str | None:
+    """A time the record kept, as ISO text in UTC. SQLite hands times back without
+    their zone (they were stored in UTC), PostgreSQL with it: both read alike.
+
+    >>> moment(dt.datetime(2026, 11, 23, 9, 30))
+    '2026-11-23T09:30:00+00:00'
+    """
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=dt.UTC)
+    return value.astimezone(dt.UTC).isoformat(timespec="seconds")
 
 
 def _visit_data(visit: Visit) -> dict[str, Any]:
@@ -178,7 +210,10 @@ def carry_forward(visits: list[Visit] | list[dict[str, Any]]) -> dict[str, Any]:
 
 def client_record(store: RecordStore, code: str) -> dict[str, Any]:
     """One client's whole record, newest visit first, with what carries forward."""
-    client, visits, sheets = _load_client(store, code)
+    return _record_of(*_load_client(store, code))
+
+
+def _record_of(client: Client, visits: list[Visit], sheets: list[Sheet]) -> dict[str, Any]:
     data = [_visit_data(visit) for visit in visits]
     return {
         "client": client.code,
@@ -188,7 +223,7 @@ def client_record(store: RecordStore, code: str) -> dict[str, Any]:
             {
                 "file": sheet.file_name,
                 "protocol": sheet.protocol_id,
-                "printed_at": sheet.printed_at.isoformat(timespec="seconds"),
+                "printed_at": moment(sheet.printed_at),
             }
             for sheet in sheets
         ],
@@ -199,35 +234,16 @@ def client_record(store: RecordStore, code: str) -> dict[str, Any]:
 def export_record(store: RecordStore, code: str) -> dict[str, Any]:
     """Everything held on one client, for the client or another clinic: the record of
     :func:`client_record`, plus each visit's intake answers, screening and events."""
-    record = client_record(store, code)
-    client, visits, _sheets = _load_client(store, code)
-    with store.transaction() as session:
-        for visit, data in zip(visits, record["visits"], strict=True):
-            data["intake"] = visit.intake
-            data["screening"] = visit.screening
-            events = session.scalars(
-                select(Event).where(Event.visit_id == visit.id).order_by(Event.id)
-            ).all()
-            data["events"] = [
-                {
-                    column: getattr(event, column)
-                    for column in (
-                        "seq",
-                        "event",
-                        "step",
-                        "zone",
-                        "side",
-                        "browser_ms",
-                        "planned_s",
-                        "actual_s",
-                        "current_uA",
-                        "reason",
-                        "source",
-                        "logged_at",
-                    )
-                }
-                for event in events
-            ]
-    record["created_at"] = client.created_at.isoformat(timespec="seconds")
-    record["exported_at"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    client, visits, sheets = _load_client(store, code, events=True)
+    record = _record_of(client, visits, sheets)
+    for visit, data in zip(visits, record["visits"], strict=True):
+        data["intake"] = visit.intake
+        data["screening"] = visit.screening
+        data["started_at"], data["ended_at"] = moment(visit.started_at), moment(visit.ended_at)
+        data["events"] = [
+            {column: getattr(event, column) for column in EXPORTED_EVENT_FIELDS}
+            for event in visit.events
+        ]
+    record["created_at"] = moment(client.created_at)
+    record["exported_at"] = moment(now())
     return record

@@ -20,21 +20,25 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.orm import selectinload
 
 from ..core.errors import RecordError
 from ..core.files import read_regular_file, special_kind
-from ..core.privacy import check_client_code
+from ..core.privacy import check_client_code, shown_value
+from ..core.spreadsheet import FORMULA_STARTS
 from ..protocols.model import Protocol
 from ..session.record import LOG_COLUMNS, SessionRecord, timeline_steps
-from .schema import Event, Visit
-from .store import (
+from .rows import (
     EVENT_FIELDS,
-    RecordStore,
     apply_step_result,
     client_row,
+    ensure_client,
+    fitted,
     now,
     planned_step,
 )
+from .schema import Event, Visit
+from .store import RecordStore
 
 __all__ = ["VisitRecorder", "import_log", "import_visit", "recover_open_visits"]
 
@@ -69,8 +73,8 @@ class VisitRecorder:
 
     def attach(self, record: SessionRecord) -> None:
         """Store every row ``record`` holds already and every row it logs from now on."""
-        for row in record.rows:
-            self._store(row, None)
+        for row, clock_id in record.rows_with_clocks():
+            self._store(row, clock_id)
         record.listeners.append(self._store)
 
     def _store(self, row: dict[str, Any], clock_id: str | None) -> None:
@@ -106,32 +110,40 @@ def _steps_of(visit: Visit) -> list[dict[str, Any]]:
 
 def recover_open_visits(store: RecordStore, code: str) -> int:
     """Close as interrupted every session of ``code`` left open (a closed tab, a
-    restarted kernel), each step summed up from the events stored. Returns how many."""
+    restarted kernel), each step summed up from the events stored. Returns how many.
+
+    One transaction: a session another app finishes meanwhile is either closed here
+    (it was still open) or left as that app finished it.
+    """
     code = check_client_code(code, RecordError)
     with store.transaction() as session:
         client = client_row(session, code, missing_ok=True)
         if client is None:
             return 0
         visits = session.scalars(
-            select(Visit).where(Visit.client_id == client.id, Visit.status == "open")
+            select(Visit)
+            .where(Visit.client_id == client.id, Visit.status == "open")
+            .options(selectinload(Visit.steps), selectinload(Visit.events))
         ).all()
-        pending = []
         for visit in visits:
             record = SessionRecord(_steps_of(visit))
-            events = session.scalars(
-                select(Event).where(Event.visit_id == visit.id).order_by(Event.id)
-            ).all()
-            record.rows = [{c: getattr(e, c, None) for c in LOG_COLUMNS} for e in events]
-            pending.append((visit.id, record.step_results()))
-    for visit_id, results in pending:
-        store.finish_visit(visit_id, results, interrupted=True)
-    return len(pending)
+            record.rows = [{c: getattr(e, c, None) for c in LOG_COLUMNS} for e in visit.events]
+            by_number = {step.step: step for step in visit.steps}
+            for result in record.step_results():
+                apply_step_result(by_number[result["step"]], result)
+            visit.status, visit.ended_at = "interrupted", now()
+        return len(visits)
 
 
 # -- session logs saved as CSV before the record existed ------------------------------
 
 
 def _cell(column: str, text: str) -> Any:
+    """A cell of a saved log as the record keeps it.
+
+    >>> _cell("reason", "'=SUM(A1)"), _cell("reason", "'tis sore"), _cell("step", "3")
+    ('=SUM(A1)', "'tis sore", 3)
+    """
     if text == "":
         return None
     if column in _NUMBER_COLUMNS:
@@ -142,8 +154,11 @@ def _cell(column: str, text: str) -> Any:
         if not math.isfinite(number):
             return None
         return int(number) if column in ("seq", "step") else number
-    # The CSV writer kept formula-like text as text with a leading apostrophe.
-    return text[1:] if text.startswith("'") else text
+    # The CSV writer put an apostrophe before text a spreadsheet would run as a
+    # formula, and only there: any other apostrophe was typed.
+    if text.startswith("'") and text[1:].startswith(FORMULA_STARTS):
+        return text[1:]
+    return text
 
 
 def _read_log(path: Path) -> tuple[bytes, list[dict[str, Any]]]:
@@ -156,6 +171,8 @@ def _read_log(path: Path) -> tuple[bytes, list[dict[str, Any]]]:
 
     try:
         data = read_regular_file(path, _LOG_LIMIT_BYTES, check)
+    except IsADirectoryError:
+        raise RecordError(f"{path}: is a folder, not a session log") from None
     except OSError as error:
         raise RecordError(f"{path}: cannot be read ({error.strerror})") from None
     try:
@@ -194,10 +211,13 @@ def import_log(store: RecordStore, path: str | Path, library: Mapping[str, Proto
     if store.visit_with_import_key(key) is not None:
         return None
     code = check_client_code(raw[0]["client_code"], RecordError, f"{path}: client code")
-    protocol_id, _, version = raw[0]["protocol"].partition("@")
-    protocol = library.get(protocol_id)
-    if protocol is None:
-        raise RecordError(f"{path}: protocol {protocol_id!r} is not in the library")
+    protocol_id, _, version = (raw[0]["protocol"] or "").partition("@")
+    if not protocol_id:
+        raise RecordError(f"{path}: the first row names no protocol")
+    # Not library.get: a Library refuses an unknown id with its own error.
+    if protocol_id not in library:
+        raise RecordError(f"{path}: protocol {shown_value(protocol_id)} is not in the library")
+    protocol = library[protocol_id]
     rows = [{c: _cell(c, row.get(c) or "") for c in LOG_COLUMNS} for row in raw]
     try:
         day = _day_of(rows, path)
@@ -236,10 +256,9 @@ def import_visit(
 ) -> int | None:
     """Store a whole session read from a saved log, in one transaction; None when a
     log with this fingerprint is stored already (another import won the race)."""
-    store.add_client(code)
     try:
         with store.transaction() as session:
-            client = client_row(session, code)
+            client = ensure_client(session, code)
             visit = Visit(
                 client_id=client.id,
                 day=day,
@@ -264,7 +283,8 @@ def import_visit(
             for number, row in enumerate(rows):
                 values = {name: row.get(name) for name in EVENT_FIELDS}
                 # Imported rows keep their order; their own numbers may repeat.
-                session.add(Event(visit_id=visit.id, clock_id=f"import-{number}", **values))
+                values["clock_id"] = f"import-{number}"
+                session.add(Event(visit_id=visit.id, **fitted(Event, values)))
             return visit.id
     except IntegrityError:
         return None

@@ -27,11 +27,23 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from ..core.errors import RecordError, UnknownClientError
+from ..core.errors import RecordError
 from ..core.privacy import check_client_code, shown_value
-from ..reference.data import session_care
-from .database import database_url, open_engine, sqlite_file
-from .schema import Client, Event, Sheet, Visit, VisitStep
+from .database import READ_ONLY, database_url, open_engine, sqlite_file
+from .rows import (
+    EVENT_FIELDS,
+    apply_step_result,
+    client_row,
+    comfort_id,
+    comfort_levels,
+    ensure_client,
+    fitted,
+    now,
+    plain_data,
+    planned_step,
+    words,
+)
+from .schema import Client, Event, Sheet, Visit
 
 __all__ = [
     "EVENT_FIELDS",
@@ -44,45 +56,11 @@ __all__ = [
     "planned_step",
 ]
 
-# Event columns taken from a session-log row (session.record.LOG_COLUMNS).
-EVENT_FIELDS = (
-    "seq",
-    "event",
-    "step",
-    "kind",
-    "zone",
-    "side",
-    "browser_ms",
-    "planned_s",
-    "actual_s",
-    "current_uA",
-    "reason",
-    "source",
-    "logged_at",
-)
 _NAME_LIMIT = 200
-_TEXT_LIMIT = 1000
+_WORD_LIMIT = 40
 # Screening outcomes that need an override to treat, and the one that never may.
 _NEVER_OVERRIDDEN = "stop"
 _NEEDS_DOCTOR = "clearance"
-
-
-def now() -> dt.datetime:
-    """The moment, in UTC (every time the record keeps)."""
-    return dt.datetime.now(dt.UTC)
-
-
-def comfort_levels() -> dict[str, str]:
-    """The comfort answers the record keeps, ``{id: words}``, mildest first."""
-    return {level.id: level.text for level in session_care().comfort}
-
-
-def client_row(session: Session, code: str, *, missing_ok: bool = False) -> Client | None:
-    """The client row with ``code`` (UnknownClientError, or None if ``missing_ok``)."""
-    client = session.scalar(select(Client).where(Client.code == code))
-    if client is None and not missing_ok:
-        raise UnknownClientError(f"no client with the code {code} is in the record")
-    return client
 
 
 class ClientInfo:
@@ -94,12 +72,6 @@ class ClientInfo:
 
     def __repr__(self) -> str:
         return f"ClientInfo({self.code!r})"
-
-
-def _words(value: Any, what: str, limit: int = _TEXT_LIMIT) -> str:
-    if not isinstance(value, str) or not value.strip():
-        raise RecordError(f"{what} must be given in words, not {shown_value(value)}")
-    return value.strip()[:limit]
 
 
 class RecordStore:
@@ -131,28 +103,26 @@ class RecordStore:
         with self._sessions() as session, session.begin():
             yield session
 
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        """A transaction that only reads: on SQLite it waits for no writer and holds up
+        none (a plain BEGIN in WAL mode); nothing in it is committed."""
+        with self._sessions() as session:
+            session.connection(execution_options={READ_ONLY: True})
+            yield session
+
     # -- clients --------------------------------------------------------------------
     def add_client(self, code: str, display_name: str | None = None) -> ClientInfo:
         """Add a client (or return the one with that code: adding twice is harmless)."""
         code = check_client_code(code, RecordError)
-        name = _words(display_name, "a display name", _NAME_LIMIT) if display_name else None
-        try:
-            with self.transaction() as session:
-                client = client_row(session, code, missing_ok=True)
-                if client is None:
-                    client = Client(code=code, display_name=name, created_at=now())
-                    session.add(client)
-                elif name and client.display_name != name:
-                    client.display_name = name
-                session.flush()
-                return ClientInfo(client)
-        except IntegrityError:  # another app added the same code a moment ago
-            return self.add_client(code, display_name)
+        name = words(display_name, "a display name", _NAME_LIMIT) if display_name else None
+        with self.transaction() as session:
+            return ClientInfo(ensure_client(session, code, name))
 
     def find_client(self, code: str) -> ClientInfo | None:
         """The client with ``code``, or None."""
         code = check_client_code(code, RecordError)
-        with self.transaction() as session:
+        with self.reading() as session:
             client = client_row(session, code, missing_ok=True)
             return ClientInfo(client) if client else None
 
@@ -171,18 +141,25 @@ class RecordStore:
         plain data. A later session that day takes this visit over (:meth:`start_visit`).
         """
         code = check_client_code(code, RecordError)
-        day = dt.date.fromisoformat(screening["date"])
-        self.add_client(code)
+        try:
+            day = dt.date.fromisoformat(screening["date"])
+            outcome = words(screening["outcome"], "a screening's outcome", _WORD_LIMIT)
+        except (KeyError, TypeError, ValueError):
+            raise RecordError(
+                "a screening must give its date (YYYY-MM-DD) and outcome, as "
+                "ScreeningResult.to_dict() does"
+            ) from None
+        stored, answers = plain_data(screening, "the screening"), plain_data(intake, "the intake")
         with self.transaction() as session:
-            client = client_row(session, code)
+            client = ensure_client(session, code)
             visit = Visit(
                 client_id=client.id,
                 day=day,
                 status="screened",
                 practice=practice,
-                outcome=screening["outcome"],
-                screening=dict(screening),
-                intake=dict(intake) if intake is not None else None,
+                outcome=outcome,
+                screening=stored,
+                intake=answers,
                 created_at=now(),
             )
             session.add(visit)
@@ -218,19 +195,19 @@ class RecordStore:
         reason = self.check_override(
             outcome, override_reason, doctor_note_on_file, practice=practice
         )
-        self.add_client(code)
+        stored, answers = plain_data(screening, "the screening"), plain_data(intake, "the intake")
         with self.transaction() as session:
-            client = client_row(session, code)
-            visit = self._screened_today(session, client, day, screening)
+            client = ensure_client(session, code)
+            visit = self._screened_today(session, client, day, screening, practice)
             if visit is None:
                 visit = Visit(client_id=client.id, day=day, created_at=now())
                 session.add(visit)
             visit.status, visit.practice, visit.speed = "open", practice, float(speed)
             visit.protocol_id, visit.protocol_version = protocol_id, protocol_version
-            if screening is not None:
-                visit.outcome, visit.screening = outcome, dict(screening)
-            if intake is not None:
-                visit.intake = dict(intake)
+            if stored is not None:
+                visit.outcome, visit.screening = outcome, stored
+            if answers is not None:
+                visit.intake = answers
             visit.override_reason, visit.doctor_note_on_file = reason, bool(doctor_note_on_file)
             visit.session_id, visit.started_at = session_id, now()
             session.flush()
@@ -249,7 +226,7 @@ class RecordStore:
             return reason.strip() if isinstance(reason, str) and reason.strip() else None
         if outcome == _NEVER_OVERRIDDEN and not practice:
             raise RecordError("the screening says Do not treat: no override can start a session")
-        reason = _words(reason, "the reason for overriding the screening")
+        reason = words(reason, "the reason for overriding the screening")
         if outcome == _NEEDS_DOCTOR and not doctor_note and not practice:
             raise RecordError(
                 "the screening asks for a doctor's clearance: confirm the written note is on "
@@ -259,12 +236,22 @@ class RecordStore:
 
     @staticmethod
     def _screened_today(
-        session: Session, client: Client, day: dt.date, screening: Mapping[str, Any] | None
+        session: Session,
+        client: Client,
+        day: dt.date,
+        screening: Mapping[str, Any] | None,
+        practice: bool,
     ) -> Visit | None:
-        """Today's stored screening of this client with no session yet, if any."""
+        """Today's stored screening of this client with no session yet, if any; a
+        rehearsal never takes over a real screening, nor a real session a practice one."""
         visits = session.scalars(
             select(Visit)
-            .where(Visit.client_id == client.id, Visit.day == day, Visit.status == "screened")
+            .where(
+                Visit.client_id == client.id,
+                Visit.day == day,
+                Visit.status == "screened",
+                Visit.practice.is_(practice),
+            )
             .order_by(Visit.id.desc())
         ).all()
         for visit in visits:
@@ -283,10 +270,14 @@ class RecordStore:
         values = {name: row.get(name) for name in EVENT_FIELDS}
         if values["seq"] is not None and clock_id is None:
             clock_id = "browser"
+        values = fitted(Event, {**values, "clock_id": clock_id})
         try:
             with self.transaction() as session:
-                session.add(Event(visit_id=visit_id, clock_id=clock_id, **values))
+                session.add(Event(visit_id=visit_id, **values))
         except IntegrityError:
+            # The same event again, or a visit that is not there (refused, not hidden).
+            with self.reading() as session:
+                self._visit(session, visit_id)
             return False
         return True
 
@@ -322,7 +313,7 @@ class RecordStore:
             for number, level in comfort.items():
                 if number not in by_number:
                     raise RecordError(f"step {shown_value(number)} is not in this visit")
-                by_number[number].comfort = _comfort(level)
+                by_number[number].comfort = comfort_id(level)
 
     def close_open_visits(self, code: str) -> int:
         """Close as interrupted every session of ``code`` left open (a closed tab, a
@@ -349,27 +340,26 @@ class RecordStore:
     ) -> None:
         """Note that a sheet (its file name) was printed or filed for the client."""
         code = check_client_code(code, RecordError)
-        self.add_client(code)
         with self.transaction() as session:
-            client = client_row(session, code)
+            client = ensure_client(session, code)
             session.add(
                 Sheet(
                     client_id=client.id,
                     visit_id=visit_id,
                     protocol_id=protocol_id,
-                    file_name=_words(str(file_name), "a sheet's file name", 400),
+                    file_name=words(str(file_name), "a sheet's file name", 400),
                     printed_at=now(),
                 )
             )
 
     def visit_is_practice(self, visit_id: int) -> bool:
         """Whether visit ``visit_id`` is practice (a rehearsal or a synthetic client)."""
-        with self.transaction() as session:
+        with self.reading() as session:
             return self._visit(session, visit_id).practice
 
     def visit_with_import_key(self, key: str) -> int | None:
         """The visit imported from the log with fingerprint ``key``, if any."""
-        with self.transaction() as session:
+        with self.reading() as session:
             return session.scalar(select(Visit.id).where(Visit.import_key == key))
 
     @staticmethod
@@ -378,43 +368,3 @@ class RecordStore:
         if visit is None:
             raise RecordError(f"no visit {shown_value(visit_id)} is in the record")
         return visit
-
-
-def _comfort(level: Any) -> str | None:
-    if level is None or level == "":
-        return None
-    levels = comfort_levels()
-    if level not in levels:
-        raise RecordError(f"comfort must be one of {', '.join(levels)}, not {shown_value(level)}")
-    return level
-
-
-def planned_step(visit_id: int, entry: Mapping[str, Any]) -> VisitStep:
-    planned = entry.get("current_uA")
-    return VisitStep(
-        visit_id=visit_id,
-        step=entry["step"],
-        kind=entry["kind"],
-        zone=entry.get("zone"),
-        side=entry.get("side"),
-        planned_s=float(entry["seconds"]),
-        planned_uA=planned,
-        current_uA=planned,
-        outcome="not reached",
-        skipped=False,
-    )
-
-
-def apply_step_result(stored: VisitStep, change: Mapping[str, Any]) -> None:
-    if "actual_s" in change:
-        stored.actual_s = change["actual_s"]
-    if change.get("current_uA") is not None:
-        stored.current_uA = float(change["current_uA"])
-    if "skipped" in change:
-        stored.skipped = bool(change["skipped"])
-    if change.get("outcome"):
-        stored.outcome = str(change["outcome"])
-    if "comfort" in change:
-        stored.comfort = _comfort(change["comfort"])
-    if change.get("note"):
-        stored.note = str(change["note"])[:_TEXT_LIMIT]

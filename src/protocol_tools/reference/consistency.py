@@ -16,6 +16,7 @@ from pydantic import BaseModel
 from .models import (
     ContraindicationsFile,
     LimitsFile,
+    PlansFile,
     Range,
     RulesFile,
     SessionCareFile,
@@ -31,13 +32,32 @@ Problem = tuple[tuple[Any, ...], str]
 # Every rule code the package's own code reports (protocols.loading, protocols.checks,
 # designer): a finding for a code rules.yaml lacks would have no severity to show.
 REQUIRED_RULE_CODES = (
-    "file-unreadable", "yaml-syntax", "yaml-unsafe", "duplicate-key", "wrong-type",
-    "missing-field", "unknown-field", "unknown-choice", "not-positive", "bad-value",
-    "not-microcurrent", "above-zone-limit", "above-setting-limit", "frequency-range",
-    "step-shape", "hold-too-long", "id-mismatch", "duplicate-id", "no-treatment",
-    "clinic-duration", "home-duration", "target-mismatch", "side-imbalance",
-    "hold-without-time", "missing-core-zone",
-)  # fmt: skip
+    "file-unreadable",
+    "yaml-syntax",
+    "yaml-unsafe",
+    "duplicate-key",
+    "wrong-type",
+    "missing-field",
+    "unknown-field",
+    "unknown-choice",
+    "not-positive",
+    "bad-value",
+    "not-microcurrent",
+    "above-zone-limit",
+    "above-setting-limit",
+    "frequency-range",
+    "step-shape",
+    "hold-too-long",
+    "id-mismatch",
+    "duplicate-id",
+    "no-treatment",
+    "clinic-duration",
+    "home-duration",
+    "target-mismatch",
+    "side-imbalance",
+    "hold-without-time",
+    "missing-core-zone",
+)
 
 # The outcomes the screening's code decides between (strongest first in the file).
 REQUIRED_OUTCOMES = ("stop", "clearance", "postpone", "adjust", "proceed")
@@ -151,6 +171,58 @@ def _rule_problems(path: tuple[Any, ...], entry: Any, outcomes: list[str]) -> li
     return []
 
 
+_DAYS = {"days": 1, "weeks": 7, "months": 31}  # a month at its longest, for the bound
+
+
+def check_plans(plans: PlansFile) -> list[Problem]:
+    """Plan ids differ; each phase repeats one way, within the file's own bounds."""
+    problems = _duplicates((plan.id for plan in plans.plans), ("plans",), "id")
+    limits = plans.limits
+    for index, plan in enumerate(plans.plans):
+        for number, phase in enumerate(plan.phases):
+            path = ("plans", index, "phases", number)
+            if phase.count > limits.max_count:
+                problems.append(
+                    (
+                        (*path, "count"),
+                        f"{phase.count} visits is more than the plans' limit "
+                        f"of {limits.max_count} a phase (limits.max_count)",
+                    )
+                )
+            problems.extend(_repeat_problems(phase, path, limits.max_interval_days))
+    return problems
+
+
+def _repeat_problems(phase: Any, path: tuple[Any, ...], max_days: int) -> list[Problem]:
+    units = (
+        []
+        if phase.every is None
+        else [unit for unit in _DAYS if getattr(phase.every, unit) is not None]
+    )
+    if (phase.every is None) == (phase.times_per_week is None):
+        return [(path, "give either every (days, weeks or months) or times_per_week, not both")]
+    if phase.times_per_week is not None and phase.times_per_week > len(_WEEKDAYS):
+        return [
+            (
+                (*path, "times_per_week"),
+                f"a week has {len(_WEEKDAYS)} days, not {phase.times_per_week}",
+            )
+        ]
+    if phase.every is not None and len(units) != 1:
+        return [((*path, "every"), "give exactly one of days, weeks or months")]
+    if units and getattr(phase.every, units[0]) * _DAYS[units[0]] > max_days:
+        return [
+            (
+                (*path, "every", units[0]),
+                f"is longer than {max_days} days (limits.max_interval_days)",
+            )
+        ]
+    return []
+
+
+_WEEKDAYS = range(7)
+
+
 CROSS_CHECKS: dict[type[BaseModel], Callable[[Any], list[Problem]]] = {
     ZonesFile: check_zones,
     TechniquesFile: check_techniques,
@@ -158,4 +230,5 @@ CROSS_CHECKS: dict[type[BaseModel], Callable[[Any], list[Problem]]] = {
     LimitsFile: check_limits,
     SessionCareFile: check_session_care,
     ContraindicationsFile: check_contraindications,
+    PlansFile: check_plans,
 }

@@ -27,7 +27,9 @@ from . import loader
 from .loader import data_document, data_model, file_key, load_data_file
 from .models import (
     ContraindicationsFile,
+    CostsFile,
     LimitsFile,
+    PlansFile,
     RulesFile,
     SessionCareFile,
     SheetFile,
@@ -44,9 +46,11 @@ __all__ = [
     "Zone",
     "clear_cache",
     "contraindications",
+    "costs",
     "data_dir",
     "inside_repository",
     "load_data_file",
+    "plans_file",
     "private_dir",
     "reference",
     "repo_root",
@@ -175,3 +179,13 @@ def sheet_settings() -> SheetFile:
 def contraindications() -> ContraindicationsFile:
     """``data/contraindications.yaml`` checked: outcomes, rules and list questions."""
     return data_model("contraindications.yaml")
+
+
+def plans_file() -> PlansFile:
+    """``data/plans.yaml`` checked: treatment series and home routines, with bounds."""
+    return data_model("plans.yaml")
+
+
+def costs() -> CostsFile:
+    """``data/costs.yaml`` checked: clinic and home prices and what each gives."""
+    return data_model("costs.yaml")

@@ -27,7 +27,9 @@ from ..core.safe_yaml import YamlDocument, YamlProblem, read_yaml_file
 from .consistency import CROSS_CHECKS
 from .models import (
     ContraindicationsFile,
+    CostsFile,
     LimitsFile,
+    PlansFile,
     RulesFile,
     SessionCareFile,
     SheetFile,
@@ -54,6 +56,8 @@ FILE_MODELS: dict[str, type[BaseModel]] = {
     "session_care.yaml": SessionCareFile,
     "sheet.yaml": SheetFile,
     "contraindications.yaml": ContraindicationsFile,
+    "plans.yaml": PlansFile,
+    "costs.yaml": CostsFile,
 }
 
 

@@ -27,7 +27,11 @@ from .fields import (
 
 __all__ = [
     "ContraindicationsFile",
+    "CostsFile",
     "LimitsFile",
+    "PlanEntry",
+    "PlanPhase",
+    "PlansFile",
     "RulesFile",
     "SessionCareFile",
     "SheetFile",
@@ -274,3 +278,81 @@ class ContraindicationsFile(DataModel):
     rules: list[ScreeningRuleEntry]
     lists: dict[str, ListQuestion]
     heal_first_note: Text
+
+
+# -- plans.yaml ---------------------------------------------------------------------
+
+
+class Interval(DataModel):
+    """One of days, weeks or months (the consistency check insists on exactly one)."""
+
+    days: PositiveWhole | None = None
+    weeks: PositiveWhole | None = None
+    months: PositiveWhole | None = None
+
+
+class PlanPhase(DataModel):
+    name: Text
+    count: PositiveWhole
+    every: Interval | None = None
+    times_per_week: PositiveWhole | None = None
+    late_after_days: int = Field(ge=0, strict=True)
+    counts_from: Literal["plan", "last-visit"] = "plan"
+
+
+class PlanEntry(DataModel):
+    id: Slug
+    name: Text
+    kind: Literal["clinic", "home"]
+    source: Text
+    phases: list[PlanPhase] = Field(min_length=1)
+
+
+class PlanLimits(DataModel):
+    max_count: PositiveWhole
+    max_interval_days: PositiveWhole
+    max_plan_years: PositiveWhole
+
+
+class PlansFile(DataModel):
+    limits: PlanLimits
+    plans: list[PlanEntry] = Field(min_length=1)
+
+
+# -- costs.yaml ---------------------------------------------------------------------
+
+
+class ClinicCost(DataModel):
+    price: WholeRange
+    source: Text
+    gives: Text
+    gives_source: Text
+    minutes: WholeRange
+    minutes_source: Text
+
+
+class HomeCost(DataModel):
+    price: PositiveNumber
+    source: Text
+    gives: Text
+    gives_source: Text
+    minutes: WholeRange
+    minutes_source: Text
+
+
+class PlanPair(DataModel):
+    clinic_plan: Slug
+    home_plan: Slug
+
+
+class CostComparison(DataModel):
+    clinic_plan: Slug
+    home_plan: Slug
+    both: PlanPair
+
+
+class CostsFile(DataModel):
+    currency: Text
+    clinic_session: ClinicCost
+    home_device: HomeCost
+    compare: CostComparison

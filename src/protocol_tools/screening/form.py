@@ -48,6 +48,11 @@ _LABEL_STYLE = {"description_width": "initial"}
 _BUTTONS_STYLE = {"description_width": "initial", "button_width": "auto"}
 _YES_NO = (("Yes", True), ("No", False))
 _NOT_RECENTLY, _ON_DATE = "never", "date"
+_NOT_SCREENED = (
+    '<div class="pt-result pt-waiting" role="status" aria-live="polite">'
+    "<p><strong>Not screened yet.</strong> Answer every question, then press "
+    "<em>Screen this client</em>.</p></div>"
+)
 
 
 class _Question:
@@ -89,6 +94,10 @@ class _Question:
         """Set the answer from a checked value (see :func:`.intake.checked_answers`);
         ``None`` clears it, except where it means "not in the last month"."""
         raise NotImplementedError
+
+    def clear(self) -> None:
+        """Leave the question unanswered, as on a new form."""
+        self.fill(None)
 
     def watch(self, callback: Callable[[Any], None]) -> None:
         raise NotImplementedError
@@ -181,6 +190,11 @@ class _DateOrNeverQuestion(_Question):
         else:
             self.control.value = _ON_DATE
             self.when.value = value
+
+    def clear(self) -> None:
+        # fill(None) answers "not in the last month"; a new form has no answer at all.
+        self.control.value = None
+        self.when.value = None
 
     def watch(self, callback: Callable[[Any], None]) -> None:
         self.control.observe(callback, names="value")
@@ -303,11 +317,7 @@ class IntakeForm(widgets.VBox):
             layout=widgets.Layout(width="16em", height="2.6em"),
         )
         self.button.add_class("pt-screen-button")
-        self.output = widgets.HTML(
-            '<div class="pt-result pt-waiting" role="status" aria-live="polite">'
-            "<p><strong>Not screened yet.</strong> Answer every question, then press "
-            "<em>Screen this client</em>.</p></div>"
-        )
+        self.output = widgets.HTML(_NOT_SCREENED)
         self.output.add_class("pt-result-area")
         return [self.button, self.output]
 
@@ -344,6 +354,18 @@ class IntakeForm(widgets.VBox):
         data = answers.to_dict() if isinstance(answers, Intake) else answers
         for name, value in checked_answers(data).items():
             self.questions[name].fill(value)
+
+    def clear(self, *, date: dt.date | None = None) -> None:
+        """Empty the form for the next client: every question unanswered (the session
+        date set to ``date``, default today), no messages, no result."""
+        for question in self.questions.values():
+            question.clear()
+            question.show("")
+        self.questions["date"].fill(date or dt.date.today())
+        self.problems = []
+        self.intake = None
+        self.result = None
+        self.output.value = _NOT_SCREENED
 
     def check(self) -> ScreeningResult | None:
         """Screen the current answers; show the result, or every problem beside its field."""

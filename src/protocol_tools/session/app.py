@@ -1,4 +1,4 @@
-"""The guided-session app: protocol, client, screening, prep, timer, summary, log.
+"""The guided-session app: client and protocol, screening, prep, timer, the end.
 
 What ``notebooks/02_guided_session.ipynb`` shows (also as a Voilà app, ``make app``)::
 
@@ -11,7 +11,9 @@ What ``notebooks/02_guided_session.ipynb`` shows (also as a Voilà app, ``make a
     >>> app                             # shows the app  # doctest: +SKIP
 
 Start stays locked while :mod:`~protocol_tools.session.gate` finds something
-missing; an override of the screening, with its reason, lands in the session log.
+missing. The visit goes into the client record as it runs (every event the moment
+it is logged); a rehearsal or a synthetic client is stored as practice, never as a
+client visit. *Next client* clears the page of everything about this client.
 """
 
 from __future__ import annotations
@@ -28,21 +30,27 @@ from ..core.errors import ProtocolToolsError, SessionError
 from ..core.privacy import check_client_code
 from ..protocols.loading import Library, load_library
 from ..protocols.model import Protocol
+from ..records.sessions import VisitRecorder
+from ..records.store import RecordStore
 from ..screening.form import IntakeForm
-from ..screening.intake import load_intake
-from ..screening.rules import practice_clients
-from ..views.palette import BACKDROP, RULE
+from .app_client import CHECKED_LABEL, ClientPanel, ClientSteps
+from .app_finish import FinishPanel
+from .app_parts import SPEEDS, OverrideBox, drafts_html, practice_words, prep_boxes
+from .app_visit import VisitKeeper, box_html, status_html, visit_fields
 from .gate import (
+    DOCTOR_NOTE_LABEL,
+    override_rule,
     practice_intake_on,
     prep_checklist,
     screening_day_blocker,
     start_blockers,
 )
-from .record import default_sessions_dir
 from .timer import SessionTimer
 
 # The gate's names stay importable from here, where they were before the gate moved out.
 __all__ = [
+    "DOCTOR_NOTE_LABEL",
+    "SPEEDS",
     "GuidedSession",
     "guided_session",
     "practice_intake_on",
@@ -51,36 +59,19 @@ __all__ = [
     "start_blockers",
 ]
 
-# Rehearsal speeds offered in the app; the timer accepts any speed up to its maximum.
-SPEEDS = (("Real time", 1.0), ("Rehearsal: 10× faster", 10.0), ("Rehearsal: 60× faster", 60.0))
 _LABELS = {"description_width": "initial"}
-_SUMMARY_STYLE = (
-    "<style>.pt-summary{border-collapse:collapse;font-size:1.05rem}"
-    ".pt-summary th,.pt-summary td{padding:.25rem .6rem;text-align:left;"
-    f"border-bottom:1px solid {RULE}}}.pt-summary th{{background:{BACKDROP}}}"
-    ".pt-summary td:nth-child(8){white-space:nowrap}</style>"
-)
 
 
-def _heading(column: str) -> str:
-    """A summary column's heading: ``planned_s`` is "Planned (s)"."""
-    return column.removesuffix("_s").capitalize() + (" (s)" if column.endswith("_s") else "")
+class GuidedSession(ClientSteps, widgets.VBox):
+    """The whole guided session as one widget: client, protocol, screening, prep, run, end.
 
-
-def _box_html(title: str, body: str, kind: str) -> str:
-    return (
-        f'<div class="pt-app-note pt-app-{kind}" role="status"><strong>{title}</strong>{body}</div>'
-    )
-
-
-class GuidedSession(widgets.VBox):
-    """The whole guided session as one widget: choose, screen, prepare, run, save.
-
-    ``GuidedSession(library=None, sessions_dir=None, today=None)``; ``app.timer`` is
-    the current :class:`SessionTimer`, ``app.form`` the intake form. ``today`` fixes
-    the session day (a date, for tests and rehearsals) or says how to read it (a
-    function returning the date); by default it is the computer's date, read afresh
-    at every check, so an app left open past midnight screens for the new day.
+    ``GuidedSession(library=None, sessions_dir=None, today=None, store=None)``;
+    ``app.timer`` is the current :class:`SessionTimer`, ``app.form`` the intake form,
+    ``app.recorder`` the visit being stored. ``today`` fixes the session day (a date,
+    for tests and rehearsals) or says how to read it (a function returning the
+    date); by default it is the computer's date, read afresh at every check, so an
+    app left open past midnight screens for the new day. ``store`` is the client
+    record (default: :class:`RecordStore` at its usual place, opened at first use).
     """
 
     def __init__(
@@ -89,19 +80,25 @@ class GuidedSession(widgets.VBox):
         sessions_dir: str | Path | None = None,
         *,
         today: dt.date | Callable[[], dt.date] | None = None,
+        store: RecordStore | None = None,
     ) -> None:
         self.library = library if library is not None else load_library()
         self._session_day = today
+        self._store = store
         self.checklist = prep_checklist()
         self.timer: SessionTimer | None = None
+        self.visit = VisitKeeper(lambda: self.records)
         self._recorded_start = False
+        self._practice_code: str | None = None
         self._form_day = self.today  # the day the form's Date question was last set to
+        self.client = ClientPanel()
+        self.finish = FinishPanel(sessions_dir)
         super().__init__(
             [
-                *self._build_protocol_and_client(),
+                *self._build_client_and_protocol(),
                 *self._build_screening(),
                 *self._build_prep(),
-                *self._build_session(sessions_dir),
+                *self._build_session(),
             ]
         )
         self.add_class("pt-guided-session")
@@ -109,8 +106,8 @@ class GuidedSession(widgets.VBox):
         self._new_timer()
 
     # -- the sections, in the order the page shows them ----------------------------
-    def _build_protocol_and_client(self) -> list[widgets.Widget]:
-        """1. Protocol and client: the ready protocols, the speed, the client's code."""
+    def _build_client_and_protocol(self) -> list[widgets.Widget]:
+        """1. Client and protocol: the code (found in the record), the protocol, the speed."""
         ready = [
             (f"{p.name} — {p.id} ({p.total_seconds / 60:.0f} min)", p.id)
             for p in self.library.values()
@@ -122,135 +119,89 @@ class GuidedSession(widgets.VBox):
             style=_LABELS,
             layout=widgets.Layout(width="36rem"),
         )
-        self.drafts = widgets.HTML(self._drafts_html())
+        self.drafts = widgets.HTML(drafts_html(self.library))
         self.speed_picker = widgets.Dropdown(
             options=SPEEDS, value=1.0, description="Speed", style=_LABELS
         )
-        self.client_code = widgets.Text(
-            description="Client code",
-            placeholder="C-0142",
-            style=_LABELS,
-            layout=widgets.Layout(width="20rem"),
-        )
-        self.client_note = widgets.HTML(
-            "<small>The code from the booking, never the client's name: it is what the log "
-            "and the file name carry.</small>"
-        )
-        practice = [("— a real client —", "")] + [
-            (stem.replace("_", " "), stem) for stem in practice_clients()
-        ]
-        self.practice_picker = widgets.Dropdown(
-            options=practice,
-            value="",
-            description="Or practise with a synthetic client",
-            style=_LABELS,
-            layout=widgets.Layout(width="36rem"),
-        )
         return [
-            widgets.HTML("<h3>1. Protocol and client</h3>"),
+            widgets.HTML("<h3>1. Client and protocol</h3>"),
+            *self._build_client(),
             self.protocol_picker,
             self.drafts,
             self.speed_picker,
-            self.client_code,
-            self.client_note,
-            self.practice_picker,
+            self.client.banner,
+            self.client.carried,
         ]
 
     def _build_screening(self) -> list[widgets.Widget]:
-        """2. Screening: the intake form, and the override it may need."""
+        """2. Screening: today's intake (empty, or last visit's to check), the override."""
         self.form = IntakeForm(date=self.today)
-        self.override = widgets.Checkbox(
-            description="Override the screening outcome: I take responsibility for treating today",
-            indent=False,
-            layout=widgets.Layout(width="auto"),
-        )
-        self.override_reason = widgets.Textarea(
-            description="Reason for the override",
-            placeholder="e.g. written doctor's clearance seen on 2026-11-20",
-            style=_LABELS,
-            layout=widgets.Layout(width="40rem"),
-        )
-        self.override_box = widgets.VBox(
-            [widgets.HTML("<h4>Override</h4>"), self.override, self.override_reason],
-            layout=widgets.Layout(display="none"),
-        )
-        return [widgets.HTML("<h3>2. Screening</h3>"), self.form, self.override_box]
+        self.screening_note = widgets.HTML()
+        self.override_box = OverrideBox()
+        self.override = self.override_box.override
+        self.override_reason = self.override_box.reason
+        self.doctor_note = self.override_box.doctor_note
+        return [
+            widgets.HTML(
+                "<h3>2. Screening</h3><p>Today's answers, asked today: the form starts "
+                "empty. For a returning client, <em>Same as last visit</em> fills in last "
+                "time's answers for you to check one by one with the client.</p>"
+            ),
+            self.client.same_button,
+            self.client.filled_note,
+            self.client.checked,
+            self.form,
+            self.screening_note,
+            self.override_box,
+        ]
 
     def _build_prep(self) -> list[widgets.Widget]:
         """3. Prep checklist: one box per item of ``session_care.yaml``."""
-        self.prep_boxes = {
-            item["id"]: widgets.Checkbox(
-                description=item["text"], indent=False, layout=widgets.Layout(width="auto")
-            )
-            for item in self.checklist
-        }
+        self.prep_boxes = prep_boxes(self.checklist)
         return [widgets.HTML("<h3>3. Prep checklist</h3>"), *self.prep_boxes.values()]
 
-    def _build_session(self, sessions_dir: str | Path | None) -> list[widgets.Widget]:
-        """4. The session: what still locks Start, the timer, then summary and saving."""
+    def _build_session(self) -> list[widgets.Widget]:
+        """4. The session: what still locks Start, the timer, the end, the next client."""
         self.status = widgets.HTML()
         self.timer_area = widgets.VBox()
-        self.summary = widgets.HTML()
-        self.folder = widgets.Text(
-            value=str(sessions_dir or default_sessions_dir()),
-            description="Save in folder",
-            style=_LABELS,
-            layout=widgets.Layout(width="40rem"),
-        )
-        self.save_button = widgets.Button(
-            description="Save log as CSV",
-            button_style="primary",
-            tooltip="Write the session log (client code, no name) as a CSV file",
+        self.next_button = widgets.Button(
+            description="Next client",
+            tooltip="Clear everything about this client from the page, for the next one",
             layout=widgets.Layout(width="14rem", height="2.6rem"),
-        )
-        self.save_message = widgets.HTML()
-        self.finish_area = widgets.VBox(
-            [
-                widgets.HTML("<h3>Summary: planned and actual time</h3>"),
-                self.summary,
-                self.folder,
-                self.save_button,
-                self.save_message,
-            ],
-            layout=widgets.Layout(display="none"),
         )
         return [
             widgets.HTML("<h3>4. The session</h3>"),
             self.status,
             self.timer_area,
-            self.finish_area,
+            self.finish,
+            widgets.HTML(
+                "<h3>5. Next client</h3><p>Clears this client from the page: code, answers, "
+                "ticks, tables and timer. What was stored stays in the record.</p>"
+            ),
+            self.next_button,
         ]
 
     def _connect(self) -> None:
-        self.protocol_picker.observe(self._new_timer, names="value")
+        self.protocol_picker.observe(self._protocol_changed, names="value")
         self.speed_picker.observe(self._new_timer, names="value")
         self.client_code.observe(self._client_changed, names="value")
         self.practice_picker.observe(self._practice, names="value")
-        self.form.observe(self._update, names="result")
+        self.client.find_button.on_click(lambda _button: self.find_client())
+        self.client.same_button.on_click(lambda _button: self.same_as_last_visit())
+        self.client.checked.observe(self._update, names="value")
+        self.form.observe(self._screened, names="result")
         # A Screen press that gives the same result as before changes nothing the
         # observer sees; the day may have changed since, so check again.
         self.form.button.on_click(lambda _button: self._update())
-        self.override.observe(self._update, names="value")
-        self.override_reason.observe(self._update, names="value")
+        for control in (self.override, self.override_reason, self.doctor_note):
+            control.observe(self._update, names="value")
         for box in self.prep_boxes.values():
             box.observe(self._update, names="value")
-        self.save_button.on_click(lambda _button: self.save())
+        self.finish.save_button.on_click(lambda _button: self.save())
+        self.finish.on_comfort(self.visit.set_comfort)
+        self.next_button.on_click(lambda _button: self.next_client())
 
-    # -- pieces -------------------------------------------------------------------
-    def _drafts_html(self) -> str:
-        parts = []
-        if self.library.drafts:
-            drafts = self.library.drafts.values()
-            names = ", ".join(html.escape(f"{p.name} ({p.id})") for p in drafts)
-            parts.append(
-                f"<p><strong>Drafts, not offered:</strong> {names}. A draft cannot be run "
-                "until it passes every check and its file says <code>status: ready</code>.</p>"
-            )
-        if self.library.problems:
-            files = ", ".join(html.escape(Path(path).name) for path in self.library.problems)
-            parts.append(f"<p><strong>Files that cannot be read:</strong> {files}.</p>")
-        return "".join(parts)
-
+    # -- what the page holds ------------------------------------------------------------
     @property
     def protocol(self) -> Protocol | None:
         key = self.protocol_picker.value
@@ -265,27 +216,62 @@ class GuidedSession(widgets.VBox):
         return day or dt.date.today()
 
     @property
+    def records(self) -> RecordStore:
+        """The client record, opened at first use."""
+        if self._store is None:
+            self._store = RecordStore()
+        return self._store
+
+    @property
+    def recorder(self) -> VisitRecorder | None:
+        """The visit being stored (None before Start, or if the record refused it)."""
+        return self.visit.recorder
+
+    @property
+    def practice(self) -> bool:
+        """A rehearsal (speed other than real time) or a synthetic client: stored as
+        practice, never as a client visit."""
+        return self.speed_picker.value != 1 or bool(self.practice_picker.value)
+
+    @property
     def blockers(self) -> list[str]:
         """What still keeps Start locked ([] when the session may start)."""
-        return start_blockers(
+        overriding = self.override.value
+        blockers = start_blockers(
             protocol=self.protocol,
             client_code=self.client_code.value,
             result=self.form.result,
-            override_reason=self.override_reason.value if self.override.value else "",
+            override_reason=self.override_reason.value if overriding else "",
             prep_done={key: box.value for key, box in self.prep_boxes.items()},
             checklist=self.checklist,
             today=self.today,
+            practice=self.practice,
+            doctor_note=overriding and self.doctor_note.value,
         )
+        code, loaded = self._code(), self.client.loaded
+        if code and (loaded is None or loaded.code != code):
+            blockers.append("press Find client to look the client up in the record")
+        if self.client.unchecked:
+            blockers.append(
+                "check every answer filled in from the last visit with the client, then tick "
+                f"“{CHECKED_LABEL}”"
+            )
+        return blockers
 
-    # -- reacting -------------------------------------------------------------------
+    # -- reacting -------------------------------------------------------------------------
+    def _protocol_changed(self, _change: object = None) -> None:
+        self._new_timer()
+        self._show_carried()
+
     def _new_timer(self, _change: object = None) -> None:
         if self.timer is not None and self.timer.status in ("running", "paused"):
             return  # the pickers are disabled while a session runs; nothing to rebuild
         if self.timer is not None:
             self.timer.close()  # its front end stops its clock and sound
         self.timer = None
+        self.visit.reset()
         self.timer_area.children = ()
-        self.finish_area.layout.display = "none"
+        self.finish.clear()
         self._recorded_start = False
         protocol = self.protocol
         if protocol is not None:
@@ -294,29 +280,13 @@ class GuidedSession(widgets.VBox):
             except ProtocolToolsError as error:
                 self.timer_area.children = (
                     widgets.HTML(
-                        _box_html("This protocol cannot be run: ", html.escape(str(error)), "stop")
+                        box_html("This protocol cannot be run: ", html.escape(str(error)), "stop")
                     ),
                 )
             else:
                 self.timer.observe(self._timer_changed, names="status")
                 self.timer_area.children = (self.timer,)
         self._update()
-
-    def _client_changed(self, _change: object = None) -> None:
-        # The form asks for the code too; keep the two the same. A client chosen is
-        # screened for the session day, whatever day the form was left on.
-        self._form_day = self.today
-        self.form.fill({"client": self.client_code.value.strip(), "date": self._form_day})
-        self._update()
-
-    def _practice(self, _change: object = None) -> None:
-        stem = self.practice_picker.value
-        if not stem:
-            return
-        intake = practice_intake_on(load_intake(practice_clients()[stem]), self.today)
-        self.client_code.value = intake.client
-        self.form.fill(intake)
-        self.form.check()
 
     def _follow_the_day(self) -> None:
         """Past midnight, set the form's Date question to the new day: the old day's
@@ -327,25 +297,37 @@ class GuidedSession(widgets.VBox):
             self._form_day = today
             self.form.fill({"date": today})
 
+    def _screened(self, _change: object = None) -> None:
+        """A client's screening that refuses treatment today goes into the record now,
+        so the refusal is kept even if no session follows."""
+        result, intake = self.form.result, self.form.intake
+        refused = result is not None and not result.allows_treatment
+        self.screening_note.value = ""
+        if refused and not self.practice and result.date == self.today and intake is not None:
+            self.screening_note.value = self.visit.store_refusal(result, intake)
+        self._update()
+
     def _update(self, _change: object = None) -> None:
         self._follow_the_day()
+        self.form.button.disabled = self.client.unchecked
         result = self.form.result
         blocked_by_screening = (
             result is not None
             and not result.allows_treatment
             and screening_day_blocker(result.date, self.today) is None
         )
-        self.override_box.layout.display = "flex" if blocked_by_screening else "none"
+        rule = override_rule(result.outcome, practice=self.practice) if result else None
+        self.override_box.show(rule if blocked_by_screening else None)
+        practice = practice_words(self.speed_picker.value, self.practice_picker.value)
+        self.client.show_practice(practice)
         blockers = self.blockers
-        if blockers:
-            items = "".join(f"<li>{html.escape(text)}</li>" for text in blockers)
-            self.status.value = _box_html(
-                "✖ Start is locked until you:", f"<ul>{items}</ul>", "stop"
-            )
-        else:
-            overridden = " (screening overridden; the reason goes into the log)"
-            note = overridden if blocked_by_screening else ""
-            self.status.value = _box_html("✔ Ready: ", f"press Start on the timer{note}.", "ok")
+        self.status.value = status_html(
+            self.timer.status if self.timer is not None else "ready",
+            blockers,
+            overridden=blocked_by_screening,
+            practice=practice,
+            problem=self.visit.problem,
+        )
         if self.timer is not None and self.timer.status == "ready":
             self.timer.locked = bool(blockers)
             self.timer.locked_reason = "; ".join(blockers)
@@ -353,15 +335,38 @@ class GuidedSession(widgets.VBox):
                 self.timer.client_code = check_client_code(self.client_code.value, SessionError)
 
     def _timer_changed(self, change: Any) -> None:
-        running = change.new in ("running", "paused")
+        # Until Next client, the page belongs to this client's session.
+        busy = change.new in ("running", "paused", "finished")
         pickers = (self.protocol_picker, self.speed_picker, self.client_code, self.practice_picker)
-        for control in pickers:
-            control.disabled = running
+        for control in (*pickers, self.client.find_button):
+            control.disabled = busy
+        self.next_button.disabled = change.new in ("running", "paused")
         if change.new == "running" and not self._recorded_start:
             self._recorded_start = True
+            self._open_visit()
             self._record_start()
         if change.new == "finished":
-            self._show_summary()
+            self._close_visit()
+        self._update()
+
+    # -- the visit in the record ----------------------------------------------------------
+    def _open_visit(self) -> None:
+        """Open the visit in the record and store every event from now on."""
+        timer, result = self.timer, self.form.result
+        if timer is None or result is None:
+            return
+        fields = visit_fields(
+            day=self.today,
+            result=result,
+            intake=self.form.intake,
+            speed=timer.speed,
+            practice_client=bool(self.practice_picker.value),
+            override_reason=self.override_reason.value,
+            doctor_note=self.doctor_note.value,
+            session_id=timer.session_id,
+        )
+        code = self.client_code.value.strip()
+        self.visit.open(code, timer.protocol, timer.session_record, fields)
 
     def _record_start(self) -> None:
         timer = self.timer
@@ -375,25 +380,38 @@ class GuidedSession(widgets.VBox):
         done = ", ".join(key for key, box in self.prep_boxes.items() if box.value)
         timer.record("prep_checked", reason=done)
 
-    def _show_summary(self) -> None:
-        if self.timer is None:
-            return
-        frame = self.timer.summary().reset_index().rename(columns=_heading)
-        table = frame.to_html(classes="pt-summary", border=0, na_rep="—", index=False)
-        self.summary.value = _SUMMARY_STYLE + table
-        self.finish_area.layout.display = "flex"
+    def _close_visit(self) -> None:
+        if self.timer is not None:
+            stored = self.visit.finish(self.timer.session_record, self.client_code.value.strip())
+            self.finish.show(self.timer, stored)
 
     def save(self) -> Path | None:
-        """Save the log as CSV in the chosen folder; show where, or what went wrong."""
-        if self.timer is None:
-            return None
-        try:
-            path = self.timer.save_log(self.folder.value.strip() or None)
-        except ProtocolToolsError as error:
-            self.save_message.value = _box_html("Not saved: ", html.escape(str(error)), "stop")
-            return None
-        self.save_message.value = _box_html("✔ Saved: ", html.escape(str(path)), "ok")
-        return path
+        """Also save the log as CSV in the chosen folder; show where, or what went wrong."""
+        return self.finish.save_log(self.timer)
+
+    def next_client(self) -> None:
+        """Clear the page of this client: code, answers, override, ticks, tables, timer."""
+        if self.timer is not None and self.timer.status in ("running", "paused"):
+            return
+        if self.timer is not None:
+            self.timer.close()
+            self.timer = None
+        self._practice_code = None
+        self.visit.forget_client()
+        self.client.forget()
+        self.client_code.value = ""
+        self.practice_picker.value = ""
+        self.speed_picker.value = 1.0  # a rehearsal never carries over to a real client
+        self.override_box.clear()
+        for box in self.prep_boxes.values():
+            box.value = False
+        self._form_day = self.today
+        self.form.clear(date=self.today)
+        self.screening_note.value = ""
+        pickers = (self.protocol_picker, self.speed_picker, self.client_code, self.practice_picker)
+        for control in (*pickers, self.client.find_button):
+            control.disabled = False
+        self._new_timer()
 
 
 def guided_session(

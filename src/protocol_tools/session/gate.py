@@ -3,8 +3,11 @@
 Start stays locked until a ready protocol (:func:`check_runnable`) and a client code
 are chosen, the client is screened for the session day, and every prep item is
 ticked. A screening that does not allow treatment keeps it locked unless the
-practitioner records an override with its reason. Pure: the app asks here, and so
-can a script::
+practitioner records an override with its reason, as far as the client record allows
+one (:meth:`RecordStore.check_override`, the one rule): "Do not treat" never for a
+real client (a synthetic practice client may be overridden, for training), and a
+doctor's clearance only with the written clearance on file. Pure: the app asks here,
+and so can a script::
 
     >>> start_blockers(protocol=None, client_code="C-1", result=None, prep_done={})[0]
     'choose a protocol'
@@ -16,22 +19,29 @@ import dataclasses
 import datetime as dt
 from collections.abc import Mapping, Sequence
 
-from ..core.errors import SessionError
+from ..core.errors import RecordError, SessionError
 from ..core.privacy import check_client_code
 from ..protocols.model import Protocol
 from ..protocols.readiness import check_runnable, screening_day_problem
+from ..records.store import RecordStore
 from ..reference.data import session_care
 from ..screening.engine import ScreeningResult, outcomes
 from ..screening.fields import Intake
 from ..screening.rules import screening_rules
 
 __all__ = [
+    "DOCTOR_NOTE_LABEL",
     "check_runnable",
+    "override_rule",
     "practice_intake_on",
     "prep_checklist",
     "screening_day_blocker",
     "start_blockers",
 ]
+
+
+# The box the practitioner ticks to override a "doctor's clearance" outcome.
+DOCTOR_NOTE_LABEL = "The doctor's written clearance is on file"
 
 
 def prep_checklist() -> list[dict[str, str]]:
@@ -58,12 +68,16 @@ def start_blockers(
     prep_done: Mapping[str, bool],
     checklist: Sequence[Mapping[str, str]] | None = None,
     today: dt.date | None = None,
+    practice: bool = False,
+    doctor_note: bool = False,
 ) -> list[str]:
     """Everything that still keeps Start locked, in the practitioner's words ([] = ready).
 
     The screening counts only for the session day (``today``, default: the
     computer's date). ``override_reason`` counts only when the screening outcome
-    does not allow treatment; an empty reason is no override::
+    does not allow treatment; an empty reason is no override. ``practice``: a
+    synthetic client or a rehearsal, stored as practice; ``doctor_note``: the
+    doctor's written clearance is on file::
 
         >>> for blocker in start_blockers(protocol=None, client_code="C-1", result=None,
         ...                               prep_done={}):
@@ -83,7 +97,8 @@ def start_blockers(
     if result is None:
         blockers.append("screen the client: answer the intake form and press Screen this client")
     else:
-        blockers.extend(_screening_blockers(result, code, override_reason, today))
+        override = _Override(override_reason, practice=practice, doctor_note=doctor_note)
+        blockers.extend(_screening_blockers(result, code, override, today))
     items = checklist or prep_checklist()
     missing = [item["text"] for item in items if not prep_done.get(item["id"])]
     if missing:
@@ -91,8 +106,17 @@ def start_blockers(
     return blockers
 
 
+@dataclasses.dataclass(frozen=True)
+class _Override:
+    """What the practitioner recorded to go ahead against the screening."""
+
+    reason: str
+    practice: bool
+    doctor_note: bool
+
+
 def _screening_blockers(
-    result: ScreeningResult, code: str | None, override_reason: str, today: dt.date | None
+    result: ScreeningResult, code: str | None, override: _Override, today: dt.date | None
 ) -> list[str]:
     blockers = []
     if code and result.client != code:
@@ -103,14 +127,55 @@ def _screening_blockers(
     if wrong_day:
         # An override answers today's outcome; another day's outcome has none to answer.
         blockers.append(wrong_day)
-    elif not result.allows_treatment and not override_reason.strip():
-        # The outcome as the form shows it (icon and title), never its code.
-        shown = outcomes().get(result.outcome, {})
-        title = " ".join(filter(None, (shown.get("icon"), shown.get("title")))) or "not today"
-        blockers.append(
-            f"the screening says {title}; record an override with its reason to start anyway"
-        )
+    elif not result.allows_treatment:
+        blockers.extend(_override_blockers(result.outcome, override))
     return blockers
+
+
+def override_rule(outcome: str, *, practice: bool) -> str:
+    """What overriding a screening ``outcome`` takes, by the client record's rule
+    (:meth:`RecordStore.check_override`): ``"never"``, ``"reason and note"`` (the
+    doctor's written clearance on file too) or ``"reason"``::
+
+        >>> override_rule("stop", practice=False), override_rule("stop", practice=True)
+        ('never', 'reason')
+        >>> override_rule("clearance", practice=False)
+        'reason and note'
+    """
+    if not _may_override(outcome, doctor_note=True, practice=practice):
+        return "never"
+    if not _may_override(outcome, doctor_note=False, practice=practice):
+        return "reason and note"
+    return "reason"
+
+
+def _may_override(outcome: str, *, doctor_note: bool, practice: bool) -> bool:
+    try:
+        RecordStore.check_override(outcome, "a reason", doctor_note, practice=practice)
+    except RecordError:
+        return False
+    return True
+
+
+def _override_blockers(outcome: str, override: _Override) -> list[str]:
+    """What an override of ``outcome`` still lacks."""
+    # The outcome as the form shows it (icon and title), never its code.
+    shown = outcomes().get(outcome, {})
+    title = " ".join(filter(None, (shown.get("icon"), shown.get("title")))) or "not today"
+    rule = override_rule(outcome, practice=override.practice)
+    if rule == "never":
+        return [
+            f"the screening says {title}; no override can start a session for a client "
+            "(only a synthetic practice client may be overridden, for training)"
+        ]
+    if not override.reason.strip():
+        return [f"the screening says {title}; record an override with its reason to start anyway"]
+    if rule == "reason and note" and not override.doctor_note:
+        return [
+            f"the screening says {title}; tick “{DOCTOR_NOTE_LABEL}” to override "
+            "(only once you have seen it)"
+        ]
+    return []
 
 
 def practice_intake_on(intake: Intake, day: dt.date) -> Intake:

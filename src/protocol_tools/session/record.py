@@ -172,6 +172,8 @@ class SessionRecord:
         # Called with each row as it is logged, and the browser clock's id (None for
         # a kernel note): the client record stores events as they happen.
         self.listeners: list[Callable[[dict[str, Any], str | None], None]] = []
+        # The clock id of each row logged here, in order (see rows_with_clocks).
+        self._clock_ids: list[str | None] = []
         # (clock id, seq) of every browser event logged: each front end numbers its
         # events from 1, so the number alone repeats after a page reload.
         self._seen: set[tuple[str, int]] = set()
@@ -247,6 +249,7 @@ class SessionRecord:
         row["logged_at"] = dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds")
         logged = {column: row.get(column) for column in LOG_COLUMNS}
         self.rows.append(logged)
+        self._clock_ids.append(clock_id)
         for listener in self.listeners:
             listener(logged, clock_id)
 
@@ -304,6 +307,13 @@ class SessionRecord:
         }
 
     # -- reading the record -----------------------------------------------------------
+    def rows_with_clocks(self) -> list[tuple[dict[str, Any], str | None]]:
+        """Every row with the id of the browser clock that sent it (None for a note),
+        as a listener gets them: after a page reload two clocks share numbers, so the
+        pair tells their events apart. Rows put in ``rows`` from elsewhere have none."""
+        clocks = self._clock_ids if len(self._clock_ids) == len(self.rows) else []
+        return [(row, clocks[n] if clocks else None) for n, row in enumerate(self.rows)]
+
     @property
     def log(self) -> pd.DataFrame:
         """Every event and adjustment so far, oldest first, as a DataFrame."""

@@ -1,6 +1,7 @@
 """The ``sheet`` and ``sheets`` commands (the parser in ``protocol_tools.cli`` adds them).
 
 $ protocol-tools sheet signature-lift-15 --intake client.yaml -o C-0042.pdf
+$ protocol-tools sheet express-10 --client C-0042 -o C-0042.pdf   # + the client record
 $ protocol-tools sheet my-draft --client C-0042 --draft -o draft.pdf   # marked DRAFT
 $ protocol-tools sheets data/sample_appointments.csv -o sheets/
 """
@@ -12,8 +13,10 @@ import datetime as dt
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
-from ..core.errors import ProtocolFileError
+from ..core.errors import ExportError, ProtocolFileError
+from ..core.privacy import check_client_code
 from ..core.text import as_date
 from .data import DRAFT_MARK, PAPERS, session_sheet
 from .day import ExistingSheetsError, make_day_sheets
@@ -60,16 +63,19 @@ def _cmd_sheet(args: argparse.Namespace) -> int:
         from ..screening.engine import screen
 
         screening = screen(args.intake)
+    code = args.client or (screening.client if screening is not None else None)
+    known = _from_record(args, code, protocol.id, screening)
     try:
         sheet = session_sheet(
             protocol,
-            screening=screening,
+            screening=known["screening"] if screening is None else screening,
             date=args.date,
             client=args.client,
             client_name=args.client_name,
             clinic=args.clinic,
             practitioner=args.practitioner,
             draft=args.draft,
+            last_visit=known["last_visit"],
         )
     except ProtocolFileError as error:  # the readiness rule
         print(
@@ -80,7 +86,56 @@ def _cmd_sheet(args: argparse.Namespace) -> int:
         return 1
     path = write_sheet_pdf(output, [sheet], paper=args.paper, replace=args.force)
     print(f"wrote {path}" + (f" ({DRAFT_MARK})" if args.draft else ""))
+    for line in known["said"]:
+        print(line)
+    if known["in_record"] and not args.draft:  # a draft is not a client's sheet
+        _note_sheet(args.db, known["code"], path, protocol.id)
+        print(f"noted the sheet in {known['code']}'s client record")
     return 0
+
+
+def _from_record(
+    args: argparse.Namespace, code: str | None, protocol_id: str, screening: Any
+) -> dict[str, Any]:
+    """What the client record holds for the sheet: the day's stored screening (used
+    when no intake is given) and the last session's settings. A client the record does
+    not know, or no record at all, leaves the sheet as it was without one."""
+    from ..records.lookup import last_visit, open_record, screening_on
+
+    known: dict[str, Any] = {"screening": None, "last_visit": None, "in_record": False, "said": []}
+    if not code:
+        return known
+    code = check_client_code(code, ExportError, "client")
+    store = open_record(args.db, create=False)
+    if store is None:
+        return known
+    try:
+        if store.find_client(code) is None:
+            return known
+        day = args.date or (screening.date if screening is not None else dt.date.today())
+        known["in_record"], known["code"] = True, code
+        if screening is None:
+            known["screening"] = screening_on(store, code, day)
+            if known["screening"]:
+                known["said"].append(f"used {code}'s screening of {day} from the client record")
+        known["last_visit"] = last_visit(store, code, protocol_id, day) or None
+        if known["last_visit"]:
+            when = known["last_visit"]["from_visit"]
+            known["said"].append(f"printed the settings of {code}'s last visit ({when})")
+    finally:
+        store.close()
+    return known
+
+
+def _note_sheet(location: str | None, code: str, path: Path, protocol_id: str) -> None:
+    from ..records.lookup import open_record
+
+    store = open_record(location)
+    assert store is not None  # the record was found a moment ago
+    try:
+        store.record_sheet(code, path.name, protocol_id=protocol_id)
+    finally:
+        store.close()
 
 
 def _check_named_files(args: argparse.Namespace) -> None:
@@ -137,7 +192,18 @@ def _add_sheet(commands: argparse._SubParsersAction) -> None:
         metavar="YYYY-MM-DD",
         help="the session date (default: the intake's, else today)",
     )
-    sheet.add_argument("--client", metavar="CODE", help="the client code (default: the intake's)")
+    sheet.add_argument(
+        "--client",
+        metavar="CODE",
+        help="the client code (default: the intake's); a client in the client record gets "
+        "the day's stored screening (without --intake) and the last visit's settings",
+    )
+    sheet.add_argument(
+        "--db",
+        metavar="URL_OR_PATH",
+        help="the client record (default: $PROTOCOL_TOOLS_DB, else "
+        "~/microcurrent-records/records.db); the sheet is noted there",
+    )
     sheet.add_argument(
         "--client-name", metavar="NAME", help="print the client's name too (off unless given)"
     )

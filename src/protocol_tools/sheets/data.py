@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 from ..core.errors import ExportError
 from ..core.text import minutes, number
 from ..reference.data import reference, session_care, sheet_settings
+from .last_visit import last_visit_block
 from .text import MAX_NAME_CHARS, clean_text, later, long_date, parse_date
 
 if TYPE_CHECKING:
@@ -226,6 +227,7 @@ def session_sheet(
     clinic: str | None = None,
     practitioner: str | None = None,
     draft: bool = False,
+    last_visit: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The data of one session sheet, ready for :func:`render_sheets` (plain JSON).
 
@@ -237,6 +239,10 @@ def session_sheet(
     A draft protocol, or one with errors, raises :class:`ProtocolFileError` (the
     guided session's rule) unless ``draft=True``: the sheet is then marked DRAFT on
     every page, as it is whenever ``draft=True``.
+
+    ``last_visit``: the settings carried forward from the client's last session
+    (``records.history.carry_forward``); of this protocol, they print in a "Last
+    visit" box above the steps.
     """
     from ..protocols.readiness import readiness_problem, screening_day_problem
     from ..views.facemap import face_map_svg
@@ -266,6 +272,7 @@ def session_sheet(
         "screening": _screening_block(result),
         "steps": rows,
         "step_labels": list(STEP_LABELS),
+        "last_visit": last_visit_block(protocol, last_visit),
         "steps_note": "Tick Done as you finish each step; write the current you really "
         "used and how the client felt (comfortable, tingling, twitching, too strong).",
         "face_map": face_map_svg(numbered=numbered, title="Zones numbered in treatment order"),

@@ -1,6 +1,7 @@
-"""Plotly charts of protocols: the timeline and time per zone.
+"""Plotly charts: a protocol's timeline and time per zone; a client's currents and comfort.
 
-Colour is never the only signal: every bar carries its zone and side as text.
+Colour is never the only signal: every bar carries its zone and side as text, and
+every zone's line in a client's charts has its own marker and dash too.
 Plotly reads HTML tags in titles, labels and text, and ``%{…}`` in hover
 templates, so every string from a protocol is HTML-escaped, and hover text
 reaches the template only through ``customdata`` (never substituted twice).
@@ -19,15 +20,21 @@ from ..reference.data import reference
 from . import palette
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     import plotly.graph_objects as go
 
     from ..protocols.model import Protocol
+    from ..records.series import ZoneSeries
 
 __all__ = [
     "ACTION_COLOUR",
+    "comfort_figure",
+    "current_figure",
     "figure_output",
     "timeline_figure",
     "zone_colours",
+    "zone_line_styles",
     "zone_time_figure",
 ]
 
@@ -163,5 +170,95 @@ def zone_time_figure(protocol: Protocol) -> go.Figure:
         barmode="group",
         template="plotly_white",
         height=360,
+    )
+    return figure
+
+
+# Lines of a client's charts: each zone its own marker and dash, beside its colour.
+_SYMBOLS = ("circle", "square", "diamond", "triangle-up", "x", "cross", "star", "hexagon")
+_DASHES = ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot")
+
+
+def zone_line_styles(zones: Sequence[str]) -> dict[str, dict[str, str]]:
+    """``{zone: {"color", "symbol", "dash"}}`` for ``zones``, stable per zone id (the
+    order of data/zones.yaml; a zone it no longer has comes after)."""
+    known = list(reference().zones)
+    extra = [zone for zone in zones if zone not in known]
+    styles = {}
+    for zone in zones:
+        index = known.index(zone) if zone in known else len(known) + extra.index(zone)
+        styles[zone] = {
+            "color": _PALETTE[index % len(_PALETTE)],
+            "symbol": _SYMBOLS[index % len(_SYMBOLS)],
+            "dash": _DASHES[index % len(_DASHES)],
+        }
+    return styles
+
+
+# One hover box per visit lists every zone (lines that coincide stay readable).
+_POINT_HOVER = "%{customdata[0]}: %{customdata[1]}<extra></extra>"
+
+
+def _zone_lines(series: Sequence[ZoneSeries]) -> go.Figure:
+    """A figure with one line per zone: markers and lines, legend by zone name."""
+    import plotly.graph_objects as go
+
+    styles = zone_line_styles([s.zone for s in series])
+    figure = go.Figure()
+    for line in series:
+        style = styles[line.zone]
+        name = _safe(line.name)
+        figure.add_trace(
+            go.Scatter(
+                x=line.dates,
+                y=line.values,
+                mode="lines+markers",
+                name=name,
+                line={"color": style["color"], "dash": style["dash"], "width": 2},
+                marker={"symbol": style["symbol"], "size": 10, "color": style["color"]},
+                customdata=[[name, _safe(detail)] for detail in line.details],
+                hovertemplate=_POINT_HOVER,
+            )
+        )
+    figure.update_layout(
+        xaxis={
+            "title": "visit date",
+            "type": "date",
+            "tickformat": "%Y-%m-%d",
+            "hoverformat": "%Y-%m-%d",
+        },
+        hovermode="x unified",
+        legend_title_text="Zone",
+        template="plotly_white",
+        height=380,
+        margin={"l": 10, "r": 10, "t": 60, "b": 40},
+    )
+    return figure
+
+
+def current_figure(series: Sequence[ZoneSeries]) -> go.Figure:
+    """The current used per zone across a client's sessions (``records.series.current_series``)."""
+    figure = _zone_lines(series)
+    figure.update_layout(
+        title="Current used per zone, visit by visit", yaxis={"title": "µA", "rangemode": "tozero"}
+    )
+    return figure
+
+
+def comfort_figure(series: Sequence[ZoneSeries], scale: Sequence[str]) -> go.Figure:
+    """How each zone felt across a client's sessions (``records.series.comfort_series``);
+    the y axis reads ``scale`` (the comfort answers in words, mildest at the bottom)."""
+    figure = _zone_lines(series)
+    labels = [_safe(words) for words in scale]
+    figure.update_layout(
+        title="Comfort per zone, visit by visit (the strongest answer of the visit)",
+        yaxis={
+            "title": "",
+            "tickmode": "array",
+            "tickvals": list(range(len(labels))),
+            "ticktext": labels,
+            "range": [-0.4, len(labels) - 0.6],
+            "automargin": True,
+        },
     )
     return figure
