@@ -6,7 +6,7 @@ Deleting a client deletes everything below it (``ON DELETE CASCADE``), so erasur
 cannot leave a visit, event or sheet behind.
 
     >>> sorted(Base.metadata.tables)
-    ['clients', 'events', 'sheets', 'visit_steps', 'visits']
+    ['client_plans', 'clients', 'events', 'home_sessions', 'sheets', 'visit_steps', 'visits']
 """
 
 from __future__ import annotations
@@ -29,7 +29,16 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-__all__ = ["Base", "Client", "Event", "Sheet", "Visit", "VisitStep"]
+__all__ = [
+    "Base",
+    "Client",
+    "ClientPlan",
+    "Event",
+    "HomeSession",
+    "Sheet",
+    "Visit",
+    "VisitStep",
+]
 
 # Lengths: a client code is short by rule (core.privacy); the rest are generous caps.
 _CODE = 64
@@ -156,3 +165,38 @@ class Sheet(Base):
     protocol_id: Mapped[str | None] = mapped_column(String(_NAME))
     file_name: Mapped[str] = mapped_column(String(_NAME * 2))
     printed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class ClientPlan(Base):
+    """A plan of ``data/plans.yaml`` a client follows from ``start`` (issue 12).
+
+    A client has at most one current plan of each kind (clinic, home): choosing a new
+    one ends the old one (``ended_on``), which stays for the adherence history.
+    """
+
+    __tablename__ = "client_plans"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    client_id: Mapped[int] = mapped_column(
+        ForeignKey("clients.id", ondelete="CASCADE"), index=True
+    )
+    plan_id: Mapped[str] = mapped_column(String(_NAME))
+    kind: Mapped[str] = mapped_column(String(_WORD))
+    start: Mapped[dt.date] = mapped_column(Date)
+    ended_on: Mapped[dt.date | None] = mapped_column(Date)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class HomeSession(Base):
+    """A session the client did at home with their own device, as they reported it."""
+
+    __tablename__ = "home_sessions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    client_id: Mapped[int] = mapped_column(
+        ForeignKey("clients.id", ondelete="CASCADE"), index=True
+    )
+    day: Mapped[dt.date] = mapped_column(Date)
+    minutes: Mapped[float | None] = mapped_column(Float)
+    note: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
