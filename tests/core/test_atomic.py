@@ -223,3 +223,14 @@ def test_a_file_where_the_folder_belongs_is_named_not_the_staging_file(tmp_path:
     assert ".new" not in message
     assert ".tmp" not in message
     assert sorted(p.name for p in tmp_path.iterdir()) == ["sheets"]
+
+
+def test_private_files_are_for_their_owner_alone_whatever_the_umask(tmp_path: Path):
+    old = os.umask(0o002)  # a shared folder's usual umask: group may write
+    try:
+        shared = write_new_file(tmp_path, "shared", ".csv", b"x")
+        private = write_new_file(tmp_path, "record", ".json", b"x", private=True)
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(shared.stat().st_mode) == 0o664
+    assert stat.S_IMODE(private.stat().st_mode) == 0o600

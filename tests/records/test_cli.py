@@ -197,8 +197,10 @@ def test_a_folder_or_a_file_that_is_not_a_record_is_exit_1_naming_it(tmp_path, c
         assert err.startswith("error: ")
         assert str(bad) in err
         assert len(err.strip().splitlines()) == 1
-    assert "not a database" in err
+    assert "is not a client record" in err
     assert not_a_record.read_text("utf-8").startswith("shopping list")
+    # Refused before anything was made beside the user's file (no lock file).
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["a-folder", "notes.txt"]
 
 
 def test_the_installed_command_reports_a_bad_record_without_a_traceback(tmp_path):
@@ -235,6 +237,8 @@ def test_export_writes_everything_and_never_replaces_a_file_unless_forced(db, tm
     assert status == 0
     assert out.strip() == f"wrote {target}: everything held on C-0042 (4 visits)"
     data = json.loads(target.read_text("utf-8"))
+    # Everything held on a client: readable by the owner alone, like the record.
+    assert target.stat().st_mode & 0o777 == 0o600
     with RecordStore(db) as store:
         expected = export_record(store, "C-0042")
     assert {key for key in data if key != "exported_at"} == set(expected) - {"exported_at"}

@@ -223,7 +223,11 @@ def test_a_database_holding_other_tables_is_refused_untouched(location):
 def test_a_file_that_is_not_a_database_is_refused_clearly_and_left_alone(tmp_path, content):
     path = tmp_path / "records.db"
     path.write_bytes(content)
-    with pytest.raises(RecordError, match="cannot open the record") as refused:
+    with pytest.raises(RecordError, match="cannot open the record|is not a client record") as refused:
         RecordStore(path)
     assert str(path) in str(refused.value)
     assert path.read_bytes() == content
+    beside = sorted(entry.name for entry in tmp_path.iterdir())
+    # A file that is not SQLite at all is refused before a lock file is made beside it.
+    says_sqlite = content.startswith(b"SQLite format 3\x00")
+    assert beside == (["records.db", "records.db.lock"] if says_sqlite else ["records.db"])

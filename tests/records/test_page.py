@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from helpers import SEED_NOTE, SEED_PRACTICE_UA, seed_record
+from helpers import SEED_NOTE, SEED_PRACTICE_UA, plotly_data, seed_record
 from protocol_tools import ClientPage, RecordStore, client_list, client_page, client_record
 from protocol_tools.core.errors import UnknownClientError
 
@@ -22,11 +22,6 @@ def page(store):
     seed_record(store, "C-0042", visits=3, display_name="Zoë Example")
     seed_record(store, "C-0043", visits=1, practice=False, sheets=0)
     return ClientPage(store)
-
-
-def plotly_data(output) -> dict:
-    (shown,) = output.outputs
-    return shown["data"]["application/vnd.plotly.v1+json"]
 
 
 def test_an_empty_record_says_so(store):
@@ -118,6 +113,7 @@ def test_export_writes_a_json_file_holding_every_visit(page, store):
     page.export_button.click()
     (saved,) = (store.file.parent / "exports").glob("C-0042_record_*.json")
     assert str(saved) in page.export_status.value
+    assert saved.stat().st_mode & 0o777 == 0o600
     data = json.loads(saved.read_text("utf-8"))
     assert len(data["visits"]) == len(client_record(store, "C-0042")["visits"]) == 4
     assert data["display_name"] == "Zoë Example"

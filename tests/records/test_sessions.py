@@ -68,6 +68,9 @@ def test_events_logged_before_the_recorder_came_are_all_stored(store):
     recorder.attach(record)
     record.receive(event(3, "resumed", clock=RELOADED))
     assert count_rows(store, Event) == len(record.rows) == 5
+    recorder.attach(record)  # a second attach stores nothing twice
+    record.note("screening", reason="proceed")
+    assert count_rows(store, Event) == len(record.rows) == 6
 
 
 def test_a_visit_left_open_is_closed_as_interrupted_from_its_stored_events(location):

@@ -122,6 +122,13 @@ def test_a_rehearsal_is_stored_as_practice_whatever_was_asked(store, steps):
     assert stored == {10.0: True, 1.0: False}
 
 
+@pytest.mark.parametrize("speed", [0, -1, float("nan"), "fast", True])
+def test_a_speed_that_is_no_speed_is_refused_and_nothing_stored(store, steps, speed):
+    with pytest.raises(RecordError, match="speed must be a number above 0"):
+        start(store, steps, speed=speed)
+    assert count_rows(store, Visit) == 0
+
+
 # -- overrides ------------------------------------------------------------------------
 
 

@@ -31,17 +31,18 @@ __all__ = [
 ]
 
 
-def atomic_write_bytes(path: str | Path, data: bytes) -> None:
+def atomic_write_bytes(path: str | Path, data: bytes, *, private: bool = False) -> None:
     """Write ``data`` to a temporary file beside ``path``, then rename it over ``path``.
 
     The file gets the mode a plain ``open(path, "w")`` would give it: the old file's
     mode when it replaces one, else read-write for everyone the umask allows (a
     temporary file alone would be private to its owner, locking colleagues out of a
-    shared folder).
+    shared folder). ``private=True`` makes it readable by its owner alone (a whole
+    client's record exported).
     """
     path = Path(path)
     make_folder(path.parent, path, "write")
-    mode = _mode_for(path)
+    mode = _PRIVATE if private else _mode_for(path)
     try:
         handle, temporary = tempfile.mkstemp(
             prefix=f".{path.name}.", suffix=".tmp", dir=path.parent
@@ -69,7 +70,7 @@ def atomic_write_text(path: str | Path, text: str) -> None:
     atomic_write_bytes(path, text.encode("utf-8"))
 
 
-def create_new_bytes(target: str | Path, data: bytes) -> None:
+def create_new_bytes(target: str | Path, data: bytes, *, private: bool = False) -> None:
     """Write ``data`` to ``target``, which must not exist yet, all at once.
 
     The data is written in full under a hidden name first, then a hard link gives
@@ -81,7 +82,7 @@ def create_new_bytes(target: str | Path, data: bytes) -> None:
     # Checked first: a failure on the staging file would name it, not the target.
     make_folder(target.parent, target, "create")
     staging = target.with_name(f".{target.name}.{secrets.token_hex(6)}.new")
-    atomic_write_bytes(staging, data)
+    atomic_write_bytes(staging, data, private=private)
     try:
         os.link(staging, target)
     except FileExistsError:
@@ -97,7 +98,9 @@ def create_new_bytes(target: str | Path, data: bytes) -> None:
             staging.unlink()
 
 
-def write_new_file(folder: str | Path, stem: str, suffix: str, data: bytes) -> Path:
+def write_new_file(
+    folder: str | Path, stem: str, suffix: str, data: bytes, *, private: bool = False
+) -> Path:
     """Save ``data`` as ``folder/stem+suffix``, or ``stem-2+suffix``, ``stem-3``… when
     that name is taken, and return the path. Never replaces a file, even one that
     another process creates at the same moment.
@@ -112,7 +115,7 @@ def write_new_file(folder: str | Path, stem: str, suffix: str, data: bytes) -> P
     for number in range(1, _MAX_SAME_NAME + 1):
         path = folder / f"{stem}{'' if number == 1 else f'-{number}'}{suffix}"
         try:
-            create_new_bytes(path, data)
+            create_new_bytes(path, data, private=private)
         except FileExistsError:
             continue
         return path
@@ -123,6 +126,7 @@ def write_new_file(folder: str | Path, stem: str, suffix: str, data: bytes) -> P
 
 
 _MAX_SAME_NAME = 999
+_PRIVATE = 0o600  # read and write for the owner, nothing for anyone else
 
 
 def make_folder(folder: Path, target: Path, verb: str) -> None:

@@ -131,10 +131,10 @@ def _cmd_export(args: argparse.Namespace) -> int:
         store.close()
     data = (json.dumps(record, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
     if args.force:
-        atomic_write_bytes(output, data)
+        atomic_write_bytes(output, data, private=True)
     else:
         try:
-            create_new_bytes(output, data)
+            create_new_bytes(output, data, private=True)
         except FileExistsError:
             raise RecordError(
                 f"{output} already exists; choose another name, or add --force to replace it"

@@ -60,6 +60,10 @@ def database_url(location: str | os.PathLike[str] | None = None) -> str:
     return f"sqlite:///{Path(where).expanduser().resolve()}"
 
 
+# The first bytes of every SQLite database file (the file format's own magic string).
+_SQLITE_HEADER = b"SQLite format 3\x00"
+
+
 def sqlite_file(url: str) -> Path | None:
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite" or not parsed.database:
@@ -78,9 +82,16 @@ def _prepare_file(path: Path) -> None:
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         # O_EXCL-free create with owner-only rights; an existing file keeps its rights.
         handle = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
-        os.close(handle)
+        try:
+            header = os.read(handle, len(_SQLITE_HEADER))
+        finally:
+            os.close(handle)
     except OSError as error:
         raise RecordError(f"cannot open the record {path}: {error.strerror}") from None
+    # Looked at before any lock file is made beside it: a user's other file given
+    # by mistake is left exactly as it was, with nothing new next to it.
+    if header and header != _SQLITE_HEADER:
+        raise RecordError(f"{path} is not a client record (not a SQLite database file)")
 
 
 def _on_sqlite_connect(dbapi_connection: Any, _record: Any) -> None:

@@ -60,4 +60,4 @@ def save_export(store: RecordStore, code: str, folder: Path | None = None) -> Pa
         raise ExportError(f"cannot create the folder {folder}: {error.strerror}") from None
     data = json.dumps(record, indent=2, ensure_ascii=False, default=str).encode("utf-8")
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%d-%H%M%S")
-    return write_new_file(folder, f"{record['client']}_record_{stamp}", ".json", data)
+    return write_new_file(folder, f"{record['client']}_record_{stamp}", ".json", data, private=True)

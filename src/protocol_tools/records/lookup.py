@@ -24,13 +24,10 @@ import os
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
 
 from ..core.errors import RecordError
-from ..core.paths import DB_ENV
 from ..core.privacy import check_client_code
-from .database import database_url, sqlite_file
+from .database import database_url, shown_location, sqlite_file
 from .history import carry_forward, client_record
 from .schema import Visit
 from .store import RecordStore, client_row
@@ -42,14 +39,7 @@ Location = str | os.PathLike[str] | None
 
 def record_name(location: Location = None) -> str:
     """The record as a message names it: its file, or its URL without the password."""
-    url = database_url(location)
-    path = sqlite_file(url)
-    if path is not None:
-        return str(path)
-    try:
-        return make_url(url).render_as_string(hide_password=True)
-    except ArgumentError:
-        return "the database named by --db or " + DB_ENV
+    return shown_location(database_url(location))
 
 
 def open_record(location: Location = None, *, create: bool = True) -> RecordStore | None:

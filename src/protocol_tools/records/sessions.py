@@ -72,7 +72,10 @@ class VisitRecorder:
         self.practice = store.visit_is_practice(self.visit_id)
 
     def attach(self, record: SessionRecord) -> None:
-        """Store every row ``record`` holds already and every row it logs from now on."""
+        """Store every row ``record`` holds already and every row it logs from now on
+        (attaching twice changes nothing: a note has no number to tell it apart)."""
+        if self._store in record.listeners:
+            return
         for row, clock_id in record.rows_with_clocks():
             self._store(row, clock_id)
         record.listeners.append(self._store)

@@ -190,6 +190,8 @@ class RecordStore:
         :meth:`check_override`); a refused one raises RecordError, storing nothing.
         """
         code = check_client_code(code, RecordError)
+        if isinstance(speed, bool) or not isinstance(speed, int | float) or not speed > 0:
+            raise RecordError(f"speed must be a number above 0 (1 is real time), not {speed!r}")
         practice = practice or speed != 1
         outcome = screening["outcome"] if screening else None
         reason = self.check_override(
