@@ -9,7 +9,10 @@ one transaction of bulk inserts, then prints the median of several runs of:
 - ``protocol-tools clients show CODE --format json``'s work: ``client_record`` and
   the JSON text;
 - storing one session event (``RecordStore.add_event``: one transaction, committed
-  to disk), what the guided session does at every step.
+  to disk), what the guided session does at every step;
+- ``protocol-tools due``'s work: ``due_list`` for a week, every client also on a
+  clinic plan of ``data/plans.yaml`` (the three in turn), each plan's dates matched
+  with the client's visits.
 
 Each figure is printed beside the target it is measured against and their ratio
 (below 1 is within the target). Synthetic data only; the file is deleted after.
@@ -29,7 +32,7 @@ from pathlib import Path
 from sqlalchemy import insert
 
 from protocol_tools import RecordStore, client_record, load_library
-from protocol_tools.records.schema import Client, Event, Visit, VisitStep
+from protocol_tools.records.schema import Client, ClientPlan, Event, Visit, VisitStep
 from protocol_tools.records.series import (
     adjustment_rows,
     comfort_series,
@@ -38,6 +41,7 @@ from protocol_tools.records.series import (
     visit_rows,
 )
 from protocol_tools.records.store import comfort_levels
+from protocol_tools.series.adherence import due_list
 from protocol_tools.session.record import timeline_steps
 
 CLIENTS = 1_000
@@ -45,11 +49,18 @@ VISITS = 20
 EVENTS_PER_VISIT = 6
 RUNS = 25
 EVENT_RUNS = 200
+DUE_RUNS = 5
 # The targets, in seconds.
 PAGE_TARGET = 0.100
 SHOW_TARGET = 0.100
 EVENT_TARGET = 0.005
+DUE_TARGET = 1.0
 FIRST_DAY = dt.date(2025, 1, 6)
+# Each client's plan, in turn, chosen at the 13th visit (8 visits of it made since);
+# the front desk's week four weeks after the last visit.
+PLANS = ("starter-course", "weekly-then-monthly", "maintenance")
+PLAN_START = FIRST_DAY + dt.timedelta(weeks=4 * (VISITS - 8))
+DUE_WEEK = FIRST_DAY + dt.timedelta(weeks=4 * VISITS)
 
 
 def _step_rows(visit_id: int, steps: list[dict], number: int, levels: list[str]) -> list[dict]:
@@ -102,9 +113,19 @@ def build(store: RecordStore) -> None:
     steps = timeline_steps(protocol)
     levels = list(comfort_levels())
     moment = dt.datetime.now(dt.UTC)
-    clients, visits, step_rows, events = [], [], [], []
+    clients, visits, step_rows, events, plans = [], [], [], [], []
     for client in range(1, CLIENTS + 1):
         clients.append({"id": client, "code": f"C-{client:04d}", "created_at": moment})
+        plan = PLANS[client % len(PLANS)]
+        plans.append(
+            {
+                "client_id": client,
+                "plan_id": plan,
+                "kind": "clinic",
+                "start": PLAN_START,
+                "created_at": moment,
+            }
+        )
         for number in range(VISITS):
             visit_id = (client - 1) * VISITS + number + 1
             visits.append(
@@ -131,9 +152,10 @@ def build(store: RecordStore) -> None:
         for model, rows in ((Client, clients), (Visit, visits), (VisitStep, step_rows)):
             session.execute(insert(model), rows)
         session.execute(insert(Event), events)
+        session.execute(insert(ClientPlan), plans)
     print(
         f"record: {CLIENTS:,} clients, {len(visits):,} visits, {len(step_rows):,} steps, "
-        f"{len(events):,} events"
+        f"{len(events):,} events, {len(plans):,} plans"
     )
 
 
@@ -182,6 +204,14 @@ def measure(store: RecordStore) -> None:
     report("clients show CODE (record + JSON)", show, SHOW_TARGET, RUNS)
     event = median_seconds(store_event, EVENT_RUNS)
     report("store one event (add_event)", event, EVENT_TARGET, EVENT_RUNS)
+
+    def due(_run: int) -> None:
+        due_list(store, DUE_WEEK)
+
+    listed = due_list(store, DUE_WEEK)
+    assert len(listed) == CLIENTS, len(listed)
+    seconds = median_seconds(due, DUE_RUNS)
+    report(f"due --week (due_list, {CLIENTS:,} clients)", seconds, DUE_TARGET, DUE_RUNS)
 
 
 def main() -> None:

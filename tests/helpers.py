@@ -211,9 +211,10 @@ def seed_record(
     practice: bool = True,
     display_name: str | None = None,
     sheets: int = 1,
+    last: dt.date = TODAY,
 ) -> list[int]:
     """Give ``code`` ``visits`` finished sessions of express-10 four weeks apart, the
-    last on TODAY (synthetic: see SEED_*), some events each, a practice run on TODAY
+    last on ``last`` (synthetic: see SEED_*), some events each, a practice run on TODAY
     when ``practice``, and ``sheets`` printed sheets. The client visits' ids, oldest first.
     """
     from protocol_tools.protocols.loading import load_library
@@ -224,7 +225,7 @@ def seed_record(
     store.add_client(code, display_name)
     ids = []
     for index in range(visits):
-        day = TODAY - dt.timedelta(weeks=4 * (visits - 1 - index))
+        day = last - dt.timedelta(weeks=4 * (visits - 1 - index))
         outcome = "adjust" if index % 2 else "proceed"
         visit = store.start_visit(
             code,
@@ -257,6 +258,26 @@ def seed_record(
         name = f"{code}_express-10_{TODAY.isoformat()}_09{number:02d}.pdf"
         store.record_sheet(code, name, protocol_id=protocol.id)
     return ids
+
+
+def plotly_data(output) -> dict:
+    """The one plotly figure an ``ipywidgets.Output`` shows, as plotly's JSON."""
+    (shown,) = output.outputs
+    return shown["data"]["application/vnd.plotly.v1+json"]
+
+
+SEED_EARLIER = TODAY - dt.timedelta(weeks=6)
+
+
+def seed_plan_record(store, today: dt.date = TODAY) -> None:
+    """C-0042 (seed_record's three visits, the name "Zoë Example") on the maintenance
+    plan from its first visit, next due on 21 December; C-0043 with one visit six
+    weeks before TODAY and no plan (due by TODAY, overdue after)."""
+    from protocol_tools.records.plans import choose_plan
+
+    seed_record(store, "C-0042", visits=3, display_name="Zoë Example")
+    seed_record(store, "C-0043", visits=1, practice=False, sheets=0, last=SEED_EARLIER)
+    choose_plan(store, "C-0042", "maintenance", today - dt.timedelta(weeks=8))
 
 
 # -- work run in other processes --------------------------------------------------
@@ -584,3 +605,58 @@ def die_mid_visit(location: str, code: str, events: int, ready) -> None:
         session.flush()
         ready.set()
         time.sleep(WORKER_SECONDS)  # killed long before this ends
+
+
+# -- plans and the front desk (issue 12) -----------------------------------------------
+
+
+def bulk_clients(store, clients: dict) -> None:
+    """Write every client of ``clients`` in one transaction of bulk inserts (synthetic:
+    a visit is a finished express-10 session without steps). ``clients`` maps a code to
+    ``{"visits": [days], "practice": [days], "plans": [(plan id, kind, start, ended_on)],
+    "home": [days]}`` (every key optional)."""
+    from sqlalchemy import insert
+
+    from protocol_tools.records.schema import Client, ClientPlan, HomeSession
+
+    moment = now()
+    with store.transaction() as session:
+        added = session.execute(
+            insert(Client).returning(Client.code, Client.id),
+            [{"code": code, "created_at": moment} for code in clients],
+        )
+        ids = dict(added.all())
+        visits, plans, home = [], [], []
+        for code, given in clients.items():
+            for day, practice in [(d, False) for d in given.get("visits", ())] + [
+                (d, True) for d in given.get("practice", ())
+            ]:
+                visits.append(
+                    {
+                        "client_id": ids[code],
+                        "day": day,
+                        "status": "finished",
+                        "practice": practice,
+                        "protocol_id": "express-10",
+                        "protocol_version": "1.0.0",
+                        "created_at": moment,
+                    }
+                )
+            for plan_id, kind, start, ended_on in given.get("plans", ()):
+                plans.append(
+                    {
+                        "client_id": ids[code],
+                        "plan_id": plan_id,
+                        "kind": kind,
+                        "start": start,
+                        "ended_on": ended_on,
+                        "created_at": moment,
+                    }
+                )
+            home += [
+                {"client_id": ids[code], "day": day, "created_at": moment}
+                for day in given.get("home", ())
+            ]
+        for model, rows in ((Visit, visits), (ClientPlan, plans), (HomeSession, home)):
+            if rows:
+                session.execute(insert(model), rows)

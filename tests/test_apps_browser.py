@@ -36,6 +36,7 @@ EXPECTED_ICONS = {
     "04_session_sheets.ipynb": {"fa-eye", "fa-save"},
     "05_lessons.ipynb": {"fa-arrow-left", "fa-arrow-right"},
     "06_client_record.ipynb": {"fa-folder-open"},
+    "07_front_desk.ipynb": {"fa-refresh", "fa-print"},
 }
 
 # For each visible Font Awesome icon in a widget: the family it is drawn with and

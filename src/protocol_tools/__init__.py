@@ -111,6 +111,11 @@ _PUBLIC: dict[str, str] = {
     "practice_quiz": ".screening.practice",
     # screening.rules
     "screening_questions": ".screening.rules",
+    # series.widgets
+    "CostComparison": ".series.widgets",
+    "DueBoard": ".series.widgets",
+    "cost_comparison": ".series.widgets",
+    "due_board": ".series.widgets",
     # session.app
     "GuidedSession": ".session.app",
     "guided_session": ".session.app",
@@ -202,6 +207,7 @@ if TYPE_CHECKING:  # for type checkers and editors; tests/test_init.py keeps it 
     from .screening.intake import load_intake, parse_intake
     from .screening.practice import outcome_legend, practice_quiz
     from .screening.rules import screening_questions
+    from .series.widgets import CostComparison, DueBoard, cost_comparison, due_board
     from .session.app import GuidedSession, guided_session
     from .session.timer import SessionTimer
     from .sheets.appointments import RowProblem

@@ -34,6 +34,8 @@ _FEATURE_MODULES: tuple[str, ...] = (
     "designer.cli",
     # the client record (issue 11)
     "records.cli",
+    # plans, adherence, the front desk and costs (issue 12)
+    "series.cli",
 )
 
 

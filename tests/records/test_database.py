@@ -223,7 +223,8 @@ def test_a_database_holding_other_tables_is_refused_untouched(location):
 def test_a_file_that_is_not_a_database_is_refused_clearly_and_left_alone(tmp_path, content):
     path = tmp_path / "records.db"
     path.write_bytes(content)
-    with pytest.raises(RecordError, match="cannot open the record|is not a client record") as refused:
+    refusal = r"cannot open the record|is not a client record"
+    with pytest.raises(RecordError, match=refusal) as refused:
         RecordStore(path)
     assert str(path) in str(refused.value)
     assert path.read_bytes() == content

@@ -11,7 +11,9 @@ from protocol_tools.views import palette
 
 PACKAGE = Path(palette.__file__).resolve().parents[1]
 CSS = PACKAGE / "session" / "static" / "session_timer.css"
-TYPST = PACKAGE / "sheets" / "templates" / "session_sheet.typ"
+TEMPLATES = PACKAGE / "sheets" / "templates"
+# The sheets' family keeps its colours in one file every template imports.
+TYPST = TEMPLATES / "sheet_style.typ"
 HEX = re.compile(r"#(?:[0-9a-fA-F]{6}|[0-9a-fA-F]{3})\b")
 
 # Neutral greys the files may keep as their own (they carry no meaning: no error,
@@ -59,8 +61,10 @@ def contrast(ink: str, paper: str) -> float:
     return (lighter + 0.05) / (darker + 0.05)
 
 
-@pytest.mark.parametrize("path", [CSS, TYPST], ids=["timer css", "sheet typst"])
-def test_the_timer_and_the_sheet_draw_with_the_palette(path: Path):
+@pytest.mark.parametrize(
+    "path", [CSS, *sorted(TEMPLATES.glob("*.typ"))], ids=lambda path: path.name
+)
+def test_the_timer_and_the_sheets_draw_with_the_palette(path: Path):
     assert hex_colours(path) - palette_values() - set(NEUTRALS) == set()
 
 

@@ -6,7 +6,9 @@
 Type a client code (or pick one from the known clients) and press *Open*: the
 visits as a table, the current used per zone and the comfort per zone across the
 client's sessions (practice runs left out), every adjustment, and the sheets
-printed. *Export* saves everything held on the client as a JSON file in a private
+printed, and the client's treatment plan (:mod:`.page_plan`): its dates on a calendar
+against the visits made, the adherence, home sessions, the calendar file and the
+take-home plan sheet. *Export* saves everything held on the client as a JSON file in a private
 folder; *Erase this client* deletes every visit for good, once a box saying so is
 ticked. The page shows the code; the name only when *Show name* is ticked.
 Messages are in words, never a traceback.
@@ -14,6 +16,7 @@ Messages are in words, never a traceback.
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +29,7 @@ from .erasure import forget_client
 from .exports import export_folder, save_export
 from .history import client_list, client_record
 from .page_html import adjustments_table_html, sheets_html, summary_html, visits_table_html
+from .page_plan import PlanPanel
 from .series import comfort_scale, comfort_series, current_series
 from .store import RecordStore
 
@@ -43,13 +47,15 @@ def _message(kind: str, title: str, text: str = "") -> str:
 class ClientPage(widgets.VBox):
     """One client's record: visits, charts across the series, export and erasure.
 
-    ``store``: the record to read (default: the one ``$PROTOCOL_TOOLS_DB`` names).
+    ``store``: the record to read (default: the one ``$PROTOCOL_TOOLS_DB`` names);
+    ``today``: the day a plan's adherence is counted to (default: the real today).
     """
 
-    def __init__(self, store: RecordStore | None = None) -> None:
+    def __init__(self, store: RecordStore | None = None, *, today: dt.date | None = None) -> None:
         self.record: dict[str, Any] | None = None
         self._own_store = store is None
         self._build_finder()
+        self.plan = PlanPanel(store, today=today, name=self._shown_name)
         self._build_record_view()
         super().__init__(
             [
@@ -75,6 +81,7 @@ class ClientPage(widgets.VBox):
                 for control in (self.clients, self.code, self.open_button):
                     control.disabled = True
                 return
+        self.plan.store = self.store
         self.refresh_clients()
 
     # -- building ---------------------------------------------------------------------
@@ -145,6 +152,7 @@ class ClientPage(widgets.VBox):
                 self.comfort_chart,
                 self.adjustments,
                 self.sheets,
+                self.plan,
                 widgets.HTML("<h4>Export or erase</h4>"),
                 widgets.HBox([self.export_button, self.export_status]),
                 self.confirm,
@@ -213,9 +221,16 @@ class ClientPage(widgets.VBox):
         self._show_charts(record)
         self.adjustments.value = adjustments_table_html(record)
         self.sheets.value = sheets_html(record)
+        self.plan.show(record["client"])
         self.confirm.description = f"I understand every visit of {record['client']} will be erased"
         self.confirm.value = False
         self.body.layout.display = "flex"
+
+    def _shown_name(self) -> str | None:
+        """The client's name while the page shows it (for files), else None."""
+        if self.record is None or not self.show_name.value:
+            return None
+        return self.record.get("display_name")
 
     def _show_summary(self) -> None:
         if self.record is not None:
@@ -247,6 +262,7 @@ class ClientPage(widgets.VBox):
             part.value = ""
         self.current_chart.outputs = ()
         self.comfort_chart.outputs = ()
+        self.plan.clear()
         self.confirm.value = False
         self.confirm.description = "I understand"
         self.body.layout.display = "none"
@@ -305,6 +321,6 @@ class ClientPage(widgets.VBox):
         super().close()
 
 
-def client_page(store: RecordStore | None = None) -> ClientPage:
+def client_page(store: RecordStore | None = None, *, today: dt.date | None = None) -> ClientPage:
     """The client page on ``store`` (default: the record ``$PROTOCOL_TOOLS_DB`` names)."""
-    return ClientPage(store)
+    return ClientPage(store, today=today)

@@ -172,13 +172,17 @@ def _rule_problems(path: tuple[Any, ...], entry: Any, outcomes: list[str]) -> li
 
 
 _DAYS = {"days": 1, "weeks": 7, "months": 31}  # a month at its longest, for the bound
+_WEEKDAYS = range(7)
+_YEAR_DAYS = 366
 
 
 def check_plans(plans: PlansFile) -> list[Problem]:
-    """Plan ids differ; each phase repeats one way, within the file's own bounds."""
+    """Plan ids differ; each phase repeats one way, within the file's own bounds; a
+    whole plan fits in ``limits.max_plan_years``."""
     problems = _duplicates((plan.id for plan in plans.plans), ("plans",), "id")
     limits = plans.limits
     for index, plan in enumerate(plans.plans):
+        span = 0
         for number, phase in enumerate(plan.phases):
             path = ("plans", index, "phases", number)
             if phase.count > limits.max_count:
@@ -189,8 +193,34 @@ def check_plans(plans: PlansFile) -> list[Problem]:
                         f"of {limits.max_count} a phase (limits.max_count)",
                     )
                 )
-            problems.extend(_repeat_problems(phase, path, limits.max_interval_days))
+            if phase.late_after_days > limits.max_interval_days:
+                problems.append(
+                    (
+                        (*path, "late_after_days"),
+                        f"is longer than {limits.max_interval_days} days "
+                        "(limits.max_interval_days)",
+                    )
+                )
+            repeat = _repeat_problems(phase, path, limits.max_interval_days)
+            problems.extend(repeat)
+            if not repeat and phase.count <= limits.max_count:
+                span += phase.count * _gap_days(phase)
+        if span > limits.max_plan_years * _YEAR_DAYS:
+            problems.append(
+                (
+                    ("plans", index, "phases"),
+                    f"the phases run for up to {span} days, more than the plans' limit of "
+                    f"{limits.max_plan_years} years (limits.max_plan_years)",
+                )
+            )
     return problems
+
+
+def _gap_days(phase: Any) -> int:
+    """The most days from one visit of ``phase`` to the next (a month at its longest)."""
+    if phase.times_per_week is not None:
+        return -(-len(_WEEKDAYS) // phase.times_per_week)
+    return sum((getattr(phase.every, unit) or 0) * days for unit, days in _DAYS.items())
 
 
 def _repeat_problems(phase: Any, path: tuple[Any, ...], max_days: int) -> list[Problem]:
@@ -199,8 +229,17 @@ def _repeat_problems(phase: Any, path: tuple[Any, ...], max_days: int) -> list[P
         if phase.every is None
         else [unit for unit in _DAYS if getattr(phase.every, unit) is not None]
     )
-    if (phase.every is None) == (phase.times_per_week is None):
-        return [(path, "give either every (days, weeks or months) or times_per_week, not both")]
+    if phase.every is not None and phase.times_per_week is not None:
+        return [
+            (
+                (*path, "times_per_week"),
+                "give either every (days, weeks or months) or times_per_week, not both",
+            )
+        ]
+    if phase.every is None and phase.times_per_week is None:
+        return [
+            ((*path, "every"), "is missing: give every (days, weeks or months) or times_per_week")
+        ]
     if phase.times_per_week is not None and phase.times_per_week > len(_WEEKDAYS):
         return [
             (
@@ -218,9 +257,6 @@ def _repeat_problems(phase: Any, path: tuple[Any, ...], max_days: int) -> list[P
             )
         ]
     return []
-
-
-_WEEKDAYS = range(7)
 
 
 CROSS_CHECKS: dict[type[BaseModel], Callable[[Any], list[Problem]]] = {

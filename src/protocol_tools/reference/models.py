@@ -188,6 +188,8 @@ class Aftercare(DataModel):
 class NextVisit(DataModel):
     weeks: WholeRange
     source: Text
+    # What a client can expect, in plain words (the take-home plan sheet prints it).
+    expect: OptionalText = None
 
 
 class ComfortLevel(DataModel):

@@ -18,25 +18,36 @@ from typing import Any
 
 from dateutil.relativedelta import relativedelta
 
-from ..reference.data import costs
+from ..reference.data import costs, plans_file
 from .schedule import PlanError, find_plan, phase_gap, plan_slots
 
-__all__ = ["MAX_MONTHS", "compare_costs"]
+__all__ = ["compare_costs", "longest_comparison"]
 
-# A comparison longer than the plans' own bound (data/plans.yaml limits) says nothing.
-MAX_MONTHS = 120
+_MONTHS_A_YEAR = 12
+
+
+def longest_comparison() -> int:
+    """The most months a comparison may cover: the plans' own bound
+    (``limits.max_plan_years`` of ``data/plans.yaml``); longer says nothing."""
+    return plans_file().limits.max_plan_years * _MONTHS_A_YEAR
 
 
 def _sessions(plan_id: str, start: dt.date, months: int) -> int:
     """Sessions of the plan within ``months``; past the plan's end its last phase goes
     on (upkeep does not stop because the plan's list of dates did)."""
-    end = start + relativedelta(months=months)
-    slots = plan_slots(plan_id, start, today=start)
-    count = sum(1 for slot in slots if slot.date < end)
-    day, gap = slots[-1].date, phase_gap(find_plan(plan_id).phases[-1])
-    while day + gap < end:
-        day += gap
-        count += 1
+    slots = plan_slots(plan_id, start, today=start)  # PlanError for a start past the calendar
+    try:
+        end = start + relativedelta(months=months)
+        count = sum(1 for slot in slots if slot.date < end)
+        day, gap = slots[-1].date, phase_gap(find_plan(plan_id).phases[-1])
+        while day + gap < end:
+            day += gap
+            count += 1
+    except (OverflowError, ValueError):
+        raise PlanError(
+            f"{months} months from {start.isoformat()} run past the last date the calendar "
+            "holds; check the year"
+        ) from None
     return count
 
 
@@ -46,8 +57,9 @@ def compare_costs(months: int, *, start: dt.date | None = None) -> list[dict[str
     Each row: ``option``, ``clinic_sessions``, ``home_sessions``, ``minutes`` and
     ``cost`` (``{"min", "max"}``), ``currency``, ``gives`` and ``sources``.
     """
-    if isinstance(months, bool) or not isinstance(months, int) or not 1 <= months <= MAX_MONTHS:
-        raise PlanError(f"months must be a whole number from 1 to {MAX_MONTHS}, not {months!r}")
+    longest = longest_comparison()
+    if isinstance(months, bool) or not isinstance(months, int) or not 1 <= months <= longest:
+        raise PlanError(f"months must be a whole number from 1 to {longest}, not {months!r}")
     start = start or dt.date.today()
     prices = costs()
     clinic, home, plans = prices.clinic_session, prices.home_device, prices.compare

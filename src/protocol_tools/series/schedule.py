@@ -133,30 +133,49 @@ def _check_span(start: dt.date) -> None:
 
 
 def _phase_slots(
-    phase: PlanPhase, first: dt.date, made: list[dt.date], today: dt.date
+    phase: PlanPhase, first: dt.date, made: list[dt.date]
 ) -> Iterator[tuple[dt.date, dt.date | None]]:
     """(planned date, visit made for it) for each visit of ``phase``, in order."""
-    gap = phase_gap(phase)
+    every = phase_gap(phase)
+    # Whole days: plain date arithmetic (much quicker); months need relativedelta.
+    gap = every if every.months else dt.timedelta(days=every.days)
     if phase.counts_from == "plan":
         planned = phase_dates(phase, first)
         for index, day in enumerate(planned):
             following = planned[index + 1] if index + 1 < len(planned) else day + gap
             yield day, _take(made, day, following, phase)
         return
-    day = first
+    # Dates count from the last visit made (or the phase's first date) in whole gaps,
+    # so a month from 31 January stays on the month's last day while none is made.
+    anchor, steps = first, 0
     for _ in range(phase.count):
-        visit = _take(made, day, day + gap, phase)
+        day = anchor + gap * steps
+        visit = _take(made, day, day + gap, phase, closest=False)
         yield day, visit
-        day = (visit if visit else day) + gap
+        if visit is not None:
+            anchor, steps = visit, 1
+        else:
+            steps += 1
 
 
 def _take(
-    made: list[dt.date], day: dt.date, following: dt.date, phase: PlanPhase
+    made: list[dt.date],
+    day: dt.date,
+    following: dt.date,
+    phase: PlanPhase,
+    *,
+    closest: bool = True,
 ) -> dt.date | None:
-    """The first visit not yet counted that falls before the next planned date (and is
-    not closer to that one), removed from ``made``."""
-    limit = max(following, day + dt.timedelta(days=phase.late_after_days + 1))
-    if made and made[0] < limit:
+    """The first visit not yet counted, removed from ``made``, if it is this date's: on
+    or before its last on-time day, or else before the next date and (``closest``:
+    dates planned ahead) nearer this date than that one. A visit from the last one
+    made (``closest=False``) is this date's anywhere before the next."""
+    if not made:
+        return None
+    visit = made[0]
+    on_time = visit <= day + dt.timedelta(days=phase.late_after_days)
+    nearer = not closest or (visit - day) < (following - visit)
+    if on_time or (visit < following and nearer):
         return made.pop(0)
     return None
 
@@ -179,11 +198,23 @@ def plan_slots(
     _check_span(start)
     today = today or dt.date.today()
     visits = sorted(day for day in made if day >= start)
+    try:
+        return _slots(entry, start, visits, today)
+    except (OverflowError, ValueError):  # visits made so late the dates run off the calendar
+        raise PlanError(
+            f"the dates of {entry.id} from {start.isoformat()} run past the last date the "
+            "calendar holds; check the start and the visits' dates"
+        ) from None
+
+
+def _slots(
+    entry: PlanEntry, start: dt.date, visits: list[dt.date], today: dt.date
+) -> list[PlanSlot]:
     slots: list[PlanSlot] = []
     first = start
     for phase in entry.phases:
         last = None
-        for day, visit in _phase_slots(phase, first, visits, today):
+        for day, visit in _phase_slots(phase, first, visits):
             late_after = day + dt.timedelta(days=phase.late_after_days)
             slots.append(
                 PlanSlot(

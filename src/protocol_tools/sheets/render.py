@@ -32,6 +32,8 @@ from .data import DRAFT_MARK, PAPERS, sheet_defaults
 from .text import safe_name
 
 __all__ = [
+    "TEMPLATES",
+    "compile_template",
     "render_sheets",
     "save_pdf",
     "sheet_file_stem",
@@ -40,7 +42,8 @@ __all__ = [
     "write_sheet_pdf",
 ]
 
-TEMPLATE = Path(__file__).parent / "templates" / "session_sheet.typ"
+TEMPLATES = Path(__file__).parent / "templates"
+TEMPLATE = TEMPLATES / "session_sheet.typ"
 
 
 def _document(sheets: Sequence[Mapping[str, Any]], paper: str | None) -> str:
@@ -76,11 +79,18 @@ def render_sheets(
     ppi: float | None = None,
 ) -> bytes | list[bytes]:
     """Lay out sheets with the one template: PDF bytes, or a list of PNG/SVG pages."""
+    return compile_template(TEMPLATE, _document(sheets, paper), format=format, ppi=ppi)
+
+
+def compile_template(
+    template: Path, payload: str, *, format: str = "pdf", ppi: float | None = None
+) -> bytes | list[bytes]:
+    """Lay out one of the family's templates (``TEMPLATES``) with ``payload``, the
+    document's data as JSON: PDF bytes, or a list of PNG/SVG pages."""
     import typst
 
-    payload = _document(sheets, paper)
     try:
-        output = typst.compile(str(TEMPLATE), format=format, ppi=ppi, sys_inputs={"data": payload})
+        output = typst.compile(str(template), format=format, ppi=ppi, sys_inputs={"data": payload})
     except (typst.TypstError, RuntimeError) as error:
         raise ExportError(f"the sheet could not be laid out: {error}") from None
     if format == "pdf":

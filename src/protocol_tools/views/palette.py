@@ -16,6 +16,7 @@ __all__ = [
     "BACKDROP",
     "DONE",
     "DONE_FILL",
+    "DUE_INK",
     "ERROR",
     "ERROR_FILL",
     "FACE_FILL",
@@ -28,6 +29,7 @@ __all__ = [
     "NOTICE",
     "OUTCOME_INK",
     "PAPER",
+    "PLAN_STATUS_INK",
     "QUIET_INK",
     "RULE",
     "SERIES",
@@ -72,3 +74,15 @@ OUTCOME_INK = {
     "adjust": NOTICE,
     "proceed": "#1c6b33",
 }
+
+# A planned visit's status (series.schedule.STATUSES), always beside its symbol and words.
+PLAN_STATUS_INK = {
+    "early": DONE,
+    "on time": DONE,
+    "late": WARNING,
+    "missed": ERROR,
+    "due": NOTICE,
+    "upcoming": QUIET_INK,
+}
+# The front desk list's status, always beside its symbol and words.
+DUE_INK = {"overdue": ERROR, "due": NOTICE, "upcoming": QUIET_INK}
