@@ -5,7 +5,7 @@ express-10 steps, with currents turned down, comfort answers and a few events), 
 one transaction of bulk inserts, then prints the median of several runs of:
 
 - opening a client's page: ``client_record`` and the page's tables and chart series
-  (``records.series``), what the client page computes before drawing;
+  (``records.page_data``), what the client page computes before drawing;
 - ``protocol-tools clients show CODE --format json``'s work: ``client_record`` and
   the JSON text;
 - storing one session event (``RecordStore.add_event``: one transaction, committed
@@ -32,14 +32,14 @@ from pathlib import Path
 from sqlalchemy import insert
 
 from protocol_tools import RecordStore, client_record, load_library
-from protocol_tools.records.schema import Client, ClientPlan, Event, Visit, VisitStep
-from protocol_tools.records.series import (
+from protocol_tools.records.page_data import (
     adjustment_rows,
     comfort_series,
     current_series,
     sheet_rows,
     visit_rows,
 )
+from protocol_tools.records.schema import Client, ClientPlan, Event, Visit, VisitStep
 from protocol_tools.records.store import comfort_levels
 from protocol_tools.series.adherence import due_list
 from protocol_tools.session.record import timeline_steps

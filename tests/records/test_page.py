@@ -152,7 +152,7 @@ def test_a_client_with_no_sessions_has_no_charts(store):
 
 
 def test_the_charts_escape_names_and_keep_them_out_of_the_hover_template():
-    from protocol_tools.records.series import ZoneSeries
+    from protocol_tools.records.page_data import ZoneSeries
     from protocol_tools.views.charts import comfort_figure, current_figure
 
     hostile = ZoneSeries("<b>x</b>", "<b>%{y}</b>", ["2026-11-23"], [100.0], ["<i>left</i>"])

@@ -24,7 +24,7 @@ MONDAY = dt.date(2027, 1, 4)
 # The front desk's week in the big record.
 W = dt.date(2027, 3, 1)
 CLIENTS = 1_000
-ROW_KEYS = {"client", "due_from", "due_by", "status", "plan", "last_visit"}
+ROW_KEYS = {"client", "due_from", "due_by", "status", "plan", "last_visit", "protocol"}
 
 
 # -- the summary -----------------------------------------------------------------------------
@@ -179,6 +179,7 @@ def test_due_on_a_record_of_a_thousand_clients(store):
             continue
         status, day, by = want
         row = by_client[code]
+        assert row["protocol"] == ("express-10 1.0.0" if row["last_visit"] else None)
         assert row["status"] == status, code
         if by is None:  # the usual interval after the last visit made
             assert row["last_visit"] == day.isoformat()
@@ -209,6 +210,7 @@ def test_a_visit_missed_before_one_made_is_not_what_is_due(store):
     (row,) = due_list(store, planned[3] + DAY)
     assert row["due_from"] == planned[4].isoformat()
     assert row["status"] == "due"
+    assert row["protocol"] == "express-10 1.0.0"  # what to get ready for the visit
 
 
 def test_a_plan_taken_out_of_the_data_falls_back_to_the_usual_interval(store, data_copy):

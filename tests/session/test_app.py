@@ -12,6 +12,7 @@ from conftest import PROTOCOLS, SESSION_DAY, intake_answers
 from protocol_tools import load_library
 from protocol_tools.core.errors import RecordError
 from protocol_tools.records.history import client_record, export_record
+from protocol_tools.records.plans import current_plans
 from protocol_tools.records.store import RecordStore
 from protocol_tools.screening.engine import outcomes, screen
 from protocol_tools.screening.intake import load_intake
@@ -712,3 +713,36 @@ def test_a_record_that_refuses_the_visit_is_said_and_the_log_kept(visits, store,
     visits.finish.comfort_button.click()
     assert "Comfort not stored" in visits.finish.comfort_message.value
     assert visits.save() is not None
+
+
+# -- the treatment plan at the end of a client's session (issue 12) -----------------------
+
+
+def test_a_finished_client_visit_shows_the_plan_and_can_start_one(visits, store):
+    find(visits, "C-2001")
+    ready(visits)
+    run(visits)
+    plan = visits.finish.plan
+    assert plan.layout.display == "flex"
+    assert "follows no plan yet" in shown(plan.standing)
+    plan.picker.value = "maintenance"
+    plan.start_button.click()
+    assert current_plans(store, "C-2001")["C-2001"]["clinic"] == {
+        "plan": "maintenance",
+        "start": TODAY,
+    }
+    # Today's visit is the plan's first, made on time; the next is four weeks on.
+    text = shown(plan.standing)
+    assert "1 of 1 visits due so far were on time (100%)" in text
+    assert "Next visit: from 2026-12-21" in text
+    visits.next_client()
+    assert plan.layout.display == "none"
+    assert "C-2001" not in shown(plan.standing) + shown(plan.message)
+
+
+def test_practice_shows_no_plan(visits, store):
+    visits.practice_picker.value = "c01_all_clear"
+    tick_all(visits)
+    run(visits)
+    assert visits.finish.plan.layout.display == "none"
+    assert current_plans(store) == {}

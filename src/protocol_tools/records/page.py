@@ -28,9 +28,9 @@ from ..views.html import alert_html
 from .erasure import forget_client
 from .exports import export_folder, save_export
 from .history import client_list, client_record
+from .page_data import comfort_scale, comfort_series, current_series
 from .page_html import adjustments_table_html, sheets_html, summary_html, visits_table_html
 from .page_plan import PlanPanel
-from .series import comfort_scale, comfort_series, current_series
 from .store import RecordStore
 
 __all__ = ["ClientPage", "client_page"]

@@ -16,7 +16,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ..views.palette import BACKDROP, INK, OUTCOME_INK, QUIET_INK, RULE
-from .series import adjustment_rows, sheet_rows, visit_rows
+from .page_data import adjustment_rows, sheet_rows, visit_rows
 
 __all__ = [
     "adjustments_table_html",

@@ -34,6 +34,7 @@ __all__ = [
     "choose_plan",
     "current_plans",
     "home_session_days",
+    "last_protocols",
     "log_home_session",
     "visit_days",
 ]
@@ -109,6 +110,22 @@ def visit_days(store: RecordStore, code: str | None = None) -> dict[str, list[dt
         for client, day in session.execute(query):
             days[client].append(day)
     return dict(days)
+
+
+def last_protocols(store: RecordStore) -> dict[str, str]:
+    """``{client code: "protocol-id version"}`` of each client's last visit made: the
+    protocol the front desk gets ready for the next one (one query for everyone)."""
+    query = (
+        select(Client.code, Visit.protocol_id, Visit.protocol_version)
+        .join(Visit, Visit.client_id == Client.id)
+        .where(Visit.practice.is_(False), Visit.status.in_(RAN), Visit.protocol_id.is_not(None))
+        .order_by(Visit.day, Visit.id)
+    )
+    with store.reading() as session:
+        return {
+            code: f"{protocol} {version}" if version else protocol
+            for code, protocol, version in session.execute(query)
+        }
 
 
 def log_home_session(

@@ -15,7 +15,7 @@ from typing import Any
 
 from ..core.text import add_days
 from ..records.history import next_due
-from ..records.plans import current_plans, home_session_days, visit_days
+from ..records.plans import current_plans, home_session_days, last_protocols, visit_days
 from ..records.store import RecordStore
 from ..reference.data import plans_file
 from ..reference.models import PlanEntry
@@ -139,7 +139,8 @@ def due_list(
 ) -> list[dict[str, Any]]:
     """Every client due in the week starting ``week`` or overdue by then, and those
     coming up, most urgent first: ``client``, ``due_from``, ``due_by``, ``status``
-    (``overdue``, ``due``, ``upcoming``), ``plan`` and the ``last_visit``.
+    (``overdue``, ``due``, ``upcoming``), ``plan``, the ``last_visit`` and the
+    ``protocol`` it used (what to get ready; None before a first session).
 
     One read of all plans and all visit days, whatever the number of clients.
     """
@@ -148,6 +149,7 @@ def due_list(
     week_end = add_days(week, _WEEK.days, "the week's end", PlanError)
     plans = current_plans(store)
     days = visit_days(store)
+    protocols = last_protocols(store)
     # Read once for every client; a plan since taken out of the data is left out, and
     # its clients are due by the usual interval.
     entries = {entry.id: entry for entry in plans_file().plans}
@@ -171,6 +173,7 @@ def due_list(
                 "status": status,
                 "plan": clinic["plan"] if clinic else None,
                 "last_visit": made[-1].isoformat() if made else None,
+                "protocol": protocols.get(client),
             }
         )
     order = {status: index for index, status in enumerate(DUE_STATUSES)}

@@ -125,7 +125,7 @@ def due_text(rows: Sequence[Mapping[str, Any]], week: dt.date) -> str:
         f"Week of {long_date(week)} to {long_date(week_end)}: {counts['overdue']} overdue, "
         f"{counts['due']} due this week, {counts['upcoming']} coming up."
     )
-    header = ["client", "status", "due from", "due by", "last visit", "plan"]
+    header = ["client", "status", "due from", "due by", "last visit", "protocol", "plan"]
     body = [
         [
             row["client"],
@@ -133,6 +133,7 @@ def due_text(rows: Sequence[Mapping[str, Any]], week: dt.date) -> str:
             _day(row["due_from"]),
             _day(row["due_by"]),
             _day(row["last_visit"]),
+            row.get("protocol") or "—",
             plan_name(row["plan"]),
         ]
         for row in rows

@@ -21,7 +21,7 @@ from typing import Any
 
 from ..core.text import number
 from ..records.rows import comfort_levels
-from ..records.series import zone_name
+from ..records.page_data import zone_name
 from ..reference.data import costs, plans_file
 from ..reference.models import PlanPhase
 from ..sheets.text import long_date

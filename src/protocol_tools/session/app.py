@@ -384,6 +384,9 @@ class GuidedSession(ClientSteps, widgets.VBox):
         if self.timer is not None:
             stored = self.visit.finish(self.timer.session_record, self.client_code.value.strip())
             self.finish.show(self.timer, stored)
+            recorder = self.visit.recorder
+            if recorder is not None and not recorder.practice:  # a plan is for a client
+                self.finish.plan.show(self.records, recorder.code, self.today)
 
     def save(self) -> Path | None:
         """Also save the log as CSV in the chosen folder; show where, or what went wrong."""

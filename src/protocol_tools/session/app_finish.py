@@ -18,6 +18,7 @@ import ipywidgets as widgets
 from ..core.errors import ProtocolToolsError
 from ..records.store import comfort_levels
 from ..views.html import alert_html
+from .app_plan import PlanBox
 from .app_visit import box_html
 from .record import default_sessions_dir
 from .timer import SessionTimer
@@ -73,6 +74,7 @@ class FinishPanel(widgets.VBox):
             layout=widgets.Layout(width="14rem", height="2.6rem"),
         )
         self.save_message = widgets.HTML()
+        self.plan = PlanBox()
         super().__init__(
             [
                 widgets.HTML("<h3>Summary: planned and actual time</h3>"),
@@ -85,6 +87,7 @@ class FinishPanel(widgets.VBox):
                 self.comfort_area,
                 self.comfort_button,
                 self.comfort_message,
+                self.plan,
                 widgets.HTML(
                     "<h4>Export (optional)</h4><p>The session is in the client record "
                     "already; a CSV copy is for a spreadsheet.</p>"
@@ -154,6 +157,7 @@ class FinishPanel(widgets.VBox):
     def clear(self) -> None:
         """Nothing of the last session left: hidden, no summary, no comfort, no messages."""
         self.layout.display = "none"
+        self.plan.clear()
         for widget in (self.summary, self.stored, self.comfort_message, self.save_message):
             widget.value = ""
         for box in self.comfort_boxes.values():

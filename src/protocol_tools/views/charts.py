@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     import plotly.graph_objects as go
 
     from ..protocols.model import Protocol
-    from ..records.series import ZoneSeries
+    from ..records.page_data import ZoneSeries
 
 __all__ = [
     "ACTION_COLOUR",
@@ -237,7 +237,8 @@ def _zone_lines(series: Sequence[ZoneSeries]) -> go.Figure:
 
 
 def current_figure(series: Sequence[ZoneSeries]) -> go.Figure:
-    """The current used per zone across a client's sessions (``records.series.current_series``)."""
+    """The current used per zone across a client's sessions
+    (``records.page_data.current_series``)."""
     figure = _zone_lines(series)
     figure.update_layout(
         title="Current used per zone, visit by visit", yaxis={"title": "µA", "rangemode": "tozero"}
@@ -246,7 +247,7 @@ def current_figure(series: Sequence[ZoneSeries]) -> go.Figure:
 
 
 def comfort_figure(series: Sequence[ZoneSeries], scale: Sequence[str]) -> go.Figure:
-    """How each zone felt across a client's sessions (``records.series.comfort_series``);
+    """How each zone felt across a client's sessions (``records.page_data.comfort_series``);
     the y axis reads ``scale`` (the comfort answers in words, mildest at the bottom)."""
     figure = _zone_lines(series)
     labels = [_safe(words) for words in scale]

@@ -16,18 +16,18 @@ from helpers import (
 from protocol_tools import RecordStore, client_record
 from protocol_tools.core.errors import ExportError, UnknownClientError
 from protocol_tools.records.exports import export_folder, save_export
-from protocol_tools.records.page_html import (
-    adjustments_table_html,
-    summary_html,
-    visits_table_html,
-)
-from protocol_tools.records.series import (
+from protocol_tools.records.page_data import (
     adjustment_rows,
     comfort_scale,
     comfort_series,
     current_series,
     sheet_rows,
     visit_rows,
+)
+from protocol_tools.records.page_html import (
+    adjustments_table_html,
+    summary_html,
+    visits_table_html,
 )
 from protocol_tools.records.store import comfort_levels
 
