@@ -20,8 +20,8 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ..core.text import number
-from ..records.rows import comfort_levels
 from ..records.page_data import zone_name
+from ..records.rows import comfort_levels
 from ..reference.data import costs, plans_file
 from ..reference.models import PlanPhase
 from ..sheets.text import long_date
