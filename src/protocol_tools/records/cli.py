@@ -35,21 +35,23 @@ def _print_json(data: Any) -> None:
     print(json.dumps(data, indent=2, ensure_ascii=False))
 
 
-def _existing_record(args: argparse.Namespace) -> RecordStore:
+def existing_record(args: argparse.Namespace) -> RecordStore:
     """The record named by ``--db``; RecordError if there is none yet (a command that
-    reads must not create an empty record where ``--db`` pointed by mistake)."""
+    reads must not create an empty record where ``--db`` pointed by mistake). The
+    series commands read the record through this too."""
     from .lookup import open_record, record_name
 
     store = open_record(args.db, create=False)
     if store is None:
         raise RecordError(
             f"there is no client record at {record_name(args.db)} yet; check --db or "
-            "PROTOCOL_TOOLS_DB (a record is made when a screening or session is first stored)"
+            "PROTOCOL_TOOLS_DB (a record is made when a plan, screening or session is "
+            "first stored)"
         )
     return store
 
 
-def _code(args: argparse.Namespace) -> str:
+def client_code_arg(args: argparse.Namespace) -> str:
     """The client code asked for; a name typed by mistake is refused, never echoed whole."""
     from ..core.privacy import check_client_code
 
@@ -98,8 +100,8 @@ def _cmd_show(args: argparse.Namespace) -> int:
     from .history import client_record
     from .report import record_text
 
-    code = _code(args)
-    store = _existing_record(args)
+    code = client_code_arg(args)
+    store = existing_record(args)
     try:
         record = client_record(store, code)
     finally:
@@ -114,8 +116,6 @@ def _cmd_show(args: argparse.Namespace) -> int:
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
-    from ..core.atomic import atomic_write_bytes, create_new_bytes
-    from ..core.paths import inside_repository
     from .history import export_record
 
     output = Path(args.output)
@@ -123,14 +123,26 @@ def _cmd_export(args: argparse.Namespace) -> int:
         raise RecordError(
             f"{output} is a folder; give the export's file name, e.g. {output / 'client.json'}"
         )
-    code = _code(args)
-    store = _existing_record(args)
+    code = client_code_arg(args)
+    store = existing_record(args)
     try:
         record = export_record(store, code)
     finally:
         store.close()
     data = (json.dumps(record, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
-    if args.force:
+    write_client_file(output, data, force=args.force)
+    visits = len(record["visits"])
+    print(f"wrote {output}: everything held on {record['client']} ({_visits(visits)})")
+    return _EXIT_OK
+
+
+def write_client_file(output: Path, data: bytes, *, force: bool) -> None:
+    """Write a file of client data at the path the user chose, for the owner alone:
+    never over another file unless ``force``; a note when it lands in the project."""
+    from ..core.atomic import atomic_write_bytes, create_new_bytes
+    from ..core.paths import inside_repository
+
+    if force:
         atomic_write_bytes(output, data, private=True)
     else:
         try:
@@ -139,15 +151,12 @@ def _cmd_export(args: argparse.Namespace) -> int:
             raise RecordError(
                 f"{output} already exists; choose another name, or add --force to replace it"
             ) from None
-    visits = len(record["visits"])
-    print(f"wrote {output}: everything held on {record['client']} ({_visits(visits)})")
     if inside_repository(output.parent.resolve()):
         print(
             f"note: {output} is inside the project folder; it holds client data, so move "
             "it out and never commit it",
             file=sys.stderr,
         )
-    return _EXIT_OK
 
 
 def _visits(count: int) -> str:
@@ -158,8 +167,8 @@ def _cmd_forget(args: argparse.Namespace) -> int:
     from .erasure import forget_client
     from .history import client_record
 
-    code = _code(args)
-    store = _existing_record(args)
+    code = client_code_arg(args)
+    store = existing_record(args)
     try:
         if not args.yes:
             visits = len(client_record(store, code)["visits"])

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..core.errors import RecordError, UnknownClientError
 from ..core.text import as_date
+from ..records.cli import client_code_arg, existing_record, write_client_file
 
 if TYPE_CHECKING:
     from ..records.store import ClientInfo, RecordStore
@@ -44,28 +45,6 @@ def _iso_date(text: str) -> dt.date:
     if day is None:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-12-07")
     return day
-
-
-def _code(args: argparse.Namespace) -> str:
-    """The client code asked for; a name typed by mistake is refused, never echoed whole."""
-    from ..core.privacy import check_client_code
-
-    return check_client_code(args.code, RecordError, "client code")
-
-
-def _existing_record(args: argparse.Namespace) -> RecordStore:
-    """The record named by ``--db``; RecordError if there is none yet (reading must not
-    create an empty record where ``--db`` pointed by mistake)."""
-    from ..records.lookup import open_record, record_name
-
-    store = open_record(args.db, create=False)
-    if store is None:
-        raise RecordError(
-            f"there is no client record at {record_name(args.db)} yet; check --db or "
-            "PROTOCOL_TOOLS_DB (a record is made when a plan, screening or session is "
-            "first stored)"
-        )
-    return store
 
 
 def _known_client(store: RecordStore, code: str) -> ClientInfo:
@@ -120,7 +99,7 @@ def _store_plan(args: argparse.Namespace) -> int:
     from .report import stored_plan_text
     from .schedule import find_plan, plan_slots
 
-    code = _code(args)
+    code = client_code_arg(args)
     entry = find_plan(args.plan)
     start = args.start or dt.date.today()
     today = args.as_of or dt.date.today()
@@ -154,9 +133,9 @@ def _show_plans(args: argparse.Namespace) -> int:
     from .adherence import client_adherence
     from .report import adherence_text
 
-    code = _code(args)
+    code = client_code_arg(args)
     today = args.as_of or dt.date.today()
-    store = _existing_record(args)
+    store = existing_record(args)
     try:
         _known_client(store, code)
         plans = client_adherence(store, code, today)
@@ -186,9 +165,9 @@ def _export_ics(args: argparse.Namespace) -> int:
         )
     if not args.force and output.exists():
         raise RecordError(f"{output} already exists; choose another name, or add --force")
-    code = _code(args)
+    code = client_code_arg(args)
     today = args.as_of or dt.date.today()
-    store = _existing_record(args)
+    store = existing_record(args)
     try:
         found = _known_client(store, code)
         clinic = current_plans(store, code).get(code, {}).get("clinic")
@@ -209,7 +188,8 @@ def _export_ics(args: argparse.Namespace) -> int:
         raise RecordError(
             f"{code} has no visit of {clinic['plan']} still to come; nothing was written"
         )
-    _write(output, plan_calendar(code, clinic["plan"], coming, name=name), force=args.force)
+    calendar = plan_calendar(code, clinic["plan"], coming, name=name)
+    write_client_file(output, calendar, force=args.force)
     dates = [slot.date.isoformat() for slot in coming]
     if args.format == "json":
         _print_json({"client": code, "plan": clinic["plan"], "file": str(output), "dates": dates})
@@ -217,30 +197,6 @@ def _export_ics(args: argparse.Namespace) -> int:
         count = f"{len(dates)} visit{'s' if len(dates) != 1 else ''}"
         print(f"wrote {output}: {count} of {code}, {dates[0]} to {dates[-1]}")
     return _EXIT_OK
-
-
-def _write(output: Path, data: bytes, *, force: bool) -> None:
-    from ..core.atomic import atomic_write_bytes, create_new_bytes
-    from ..core.paths import inside_repository
-
-    if force:
-        atomic_write_bytes(output, data, private=True)
-    else:
-        try:
-            create_new_bytes(output, data, private=True)
-        except FileExistsError:
-            raise RecordError(
-                f"{output} already exists; choose another name, or add --force to replace it"
-            ) from None
-    if inside_repository(output.parent.resolve()):
-        print(
-            f"note: {output} is inside the project folder; it holds client data, so move "
-            "it out and never commit it",
-            file=sys.stderr,
-        )
-
-
-# -- plans, due, home, compare-costs -------------------------------------------------
 
 
 def _cmd_plans(args: argparse.Namespace) -> int:
@@ -292,9 +248,9 @@ def _cmd_due(args: argparse.Namespace) -> int:
 def _cmd_home(args: argparse.Namespace) -> int:
     from ..records.plans import log_home_session
 
-    code = _code(args)
+    code = client_code_arg(args)
     day = args.date or dt.date.today()
-    store = _existing_record(args)
+    store = existing_record(args)
     try:
         _known_client(store, code)
         log_home_session(store, code, day, minutes=args.minutes, note=args.note)
