@@ -33,6 +33,7 @@ from .store import EVENT_FIELDS, RecordStore, client_row, now
 
 __all__ = [
     "EXPORTED_EVENT_FIELDS",
+    "RAN",
     "carry_forward",
     "client_list",
     "client_record",
@@ -45,7 +46,7 @@ _DAYS_A_WEEK = 7
 # An event as the export gives it: the log's columns and the clock that sent it.
 EXPORTED_EVENT_FIELDS = ("clock_id", *EVENT_FIELDS)
 # Visits whose session ran: the only ones whose settings can be carried forward.
-_RAN = ("finished", "interrupted")
+RAN = ("finished", "interrupted")
 
 
 def next_due(last_visit: dt.date | None) -> dict[str, str] | None:
@@ -72,7 +73,7 @@ def client_list(store: RecordStore) -> list[dict[str, Any]]:
 
     Practice runs (rehearsals, synthetic clients) are not visits and are not counted.
     """
-    real = (Visit.practice.is_(False)) & (Visit.status.in_(_RAN))
+    real = (Visit.practice.is_(False)) & (Visit.status.in_(RAN))
     query = (
         select(Client.code, func.count(Visit.id), func.max(Visit.day))
         .outerjoin(Visit, (Visit.client_id == Client.id) & real)
@@ -181,7 +182,7 @@ def carry_forward(visits: list[Visit] | list[dict[str, Any]]) -> dict[str, Any]:
     comfort and the note. ``{}`` when the client has no session yet."""
     data = [v if isinstance(v, Mapping) else _visit_data(v) for v in visits]
     for visit in data:  # newest first
-        if visit["practice"] or visit["status"] not in _RAN or not visit["protocol"]:
+        if visit["practice"] or visit["status"] not in RAN or not visit["protocol"]:
             continue
         return {
             "from_visit": visit["date"],

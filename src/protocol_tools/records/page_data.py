@@ -41,7 +41,8 @@ from typing import Any
 from ..core.text import minutes, number
 from ..reference.data import reference
 from ..screening.engine import outcomes
-from .report import PRACTICE_MARK
+from .history import RAN
+from .report import PRACTICE_MARK, STATUS_WORDS
 from .store import comfort_levels
 
 __all__ = [
@@ -57,16 +58,11 @@ __all__ = [
 ]
 
 NO_ENTRY = "—"
-# A visit's status in words (history: screened, open, finished, interrupted), as the
-# command line's report says it.
-_STATUS_WORDS = {
-    "screened": "Screened only, no session",
-    "open": "Session open (running, or left open)",
-    "finished": "Finished",
-    "interrupted": "Stopped before the end",
-}
-# Visits whose session ran: the only ones with currents and comfort to chart.
-_RAN = ("finished", "interrupted")
+def _status_words(status: str) -> str:
+    """A visit's status as the page's table says it (the report's words, capitalised)."""
+    return STATUS_WORDS.get(status, status).capitalize()
+
+
 _SIDE_WORDS = {"left": "client's left", "right": "client's right", "both": "both sides"}
 
 
@@ -165,7 +161,7 @@ def visit_rows(record: Mapping[str, Any]) -> list[dict[str, str]]:
                 "date": visit["date"],
                 "protocol": _protocol_words(visit),
                 "outcome": _outcome_words(visit.get("outcome")),
-                "session": _STATUS_WORDS.get(visit.get("status") or "", visit.get("status") or ""),
+                "session": _status_words(visit.get("status") or ""),
                 "kind": _kind_words(visit),
                 "planned": minutes(sum(s["planned_s"] for s in steps)) if steps else NO_ENTRY,
                 "done": minutes(sum(done)) if done else NO_ENTRY,
@@ -178,7 +174,7 @@ def visit_rows(record: Mapping[str, Any]) -> list[dict[str, str]]:
 
 def _charted_visits(record: Mapping[str, Any]) -> list[Mapping[str, Any]]:
     """The client's real sessions, oldest first."""
-    ran = [v for v in record["visits"] if not v.get("practice") and v.get("status") in _RAN]
+    ran = [v for v in record["visits"] if not v.get("practice") and v.get("status") in RAN]
     return list(reversed(ran))
 
 

@@ -25,6 +25,7 @@ from sqlalchemy import select
 from ..core.errors import RecordError
 from ..core.privacy import check_client_code
 from ..series.schedule import find_plan, plan_slots
+from .history import RAN
 from .rows import client_row, ensure_client, now, words
 from .schema import Client, ClientPlan, HomeSession, Visit
 from .store import RecordStore
@@ -39,8 +40,6 @@ __all__ = [
     "visit_days",
 ]
 
-# Visits whose session ran: what a plan counts as made.
-RAN = ("finished", "interrupted")
 _NOTE_LIMIT = 300
 
 

@@ -20,21 +20,19 @@ from typing import Any
 
 from ..core.text import number
 from ..reference.data import reference
-from .history import next_due
+from .history import RAN, next_due
 from .store import comfort_levels
 
-__all__ = ["PRACTICE_MARK", "clients_text", "record_text", "table"]
+__all__ = ["PRACTICE_MARK", "STATUS_WORDS", "clients_text", "record_text", "table"]
 
 # How a practice run (a rehearsal or a synthetic client) is marked wherever it is listed.
 PRACTICE_MARK = "practice (not a client visit)"
-_STATUS_WORDS = {
+STATUS_WORDS = {
     "screened": "screened only, no session",
     "open": "session open (running, or left open)",
     "finished": "finished",
     "interrupted": "stopped before the end",
 }
-# Visits whose session ran (history counts only these, and not practice, as visits).
-_RAN = ("finished", "interrupted")
 _MAX_CELL = 60
 
 
@@ -99,7 +97,7 @@ def _used(step: Mapping[str, Any]) -> str:
 
 def _summary(record: Mapping[str, Any], show_name: bool) -> list[str]:
     visits = record["visits"]
-    real = [v for v in visits if not v["practice"] and v["status"] in _RAN]
+    real = [v for v in visits if not v["practice"] and v["status"] in RAN]
     practice = sum(1 for v in visits if v["practice"])
     lines = [f"Client {record['client']}"]
     if show_name:
@@ -144,7 +142,7 @@ def _indent(text: str) -> str:
 
 
 def _visit(visit: Mapping[str, Any]) -> list[str]:
-    status = _STATUS_WORDS.get(visit["status"], visit["status"])
+    status = STATUS_WORDS.get(visit["status"], visit["status"])
     if visit["protocol"]:
         status = f"{visit['protocol']} {visit['protocol_version']}, {status}"
     lines = [f"{visit['date']}: {status}"]
