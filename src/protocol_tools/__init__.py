@@ -39,6 +39,7 @@ _PUBLIC: dict[str, str] = {
     "ReferenceDataError": ".core.errors",
     "SessionError": ".core.errors",
     "UnknownClientError": ".core.errors",
+    "UnknownTraineeError": ".core.errors",
     # core.findings
     "Finding": ".core.findings",
     # core.paths
@@ -134,11 +135,30 @@ _PUBLIC: dict[str, str] = {
     "sheet_png_pages": ".sheets.render",
     "sheet_to_pdf": ".sheets.render",
     "write_sheet_pdf": ".sheets.render",
+    # records.training
+    "class_work": ".records.training",
+    "forget_trainee": ".records.training",
+    "sign_in": ".records.training",
+    "trainee_work": ".records.training",
+    # training.checklist
+    "observe": ".training.checklist",
+    "qualification_progress": ".training.checklist",
+    "readiness": ".training.checklist",
     # training.content
     "Lesson": ".training.content",
     "QuizQuestion": ".training.content",
     "load_lessons": ".training.content",
     "load_quiz": ".training.content",
+    # training.dashboard
+    "class_csv": ".training.dashboard",
+    "class_rows": ".training.dashboard",
+    "class_summary": ".training.dashboard",
+    "most_missed": ".training.dashboard",
+    # training.scoring
+    "QuizScore": ".training.scoring",
+    "draw_attempt": ".training.scoring",
+    "score_attempt": ".training.scoring",
+    "store_score": ".training.scoring",
     # training.widgets
     "LessonBook": ".training.widgets",
     "ProtocolWalkthrough": ".training.widgets",
@@ -170,6 +190,7 @@ if TYPE_CHECKING:  # for type checkers and editors; tests/test_init.py keeps it 
         ReferenceDataError,
         SessionError,
         UnknownClientError,
+        UnknownTraineeError,
     )
     from .core.findings import Finding
     from .core.paths import data_dir
@@ -199,6 +220,7 @@ if TYPE_CHECKING:  # for type checkers and editors; tests/test_init.py keeps it 
     from .records.page import ClientPage, client_page
     from .records.sessions import VisitRecorder, import_log
     from .records.store import RecordStore
+    from .records.training import class_work, forget_trainee, sign_in, trainee_work
     from .reference.data import ReferenceData, Rule, Technique, Zone, reference
     from .reference.geometry import zone_geometry
     from .screening.engine import OUTCOMES, ScreeningResult, screen
@@ -215,7 +237,10 @@ if TYPE_CHECKING:  # for type checkers and editors; tests/test_init.py keeps it 
     from .sheets.day import DayResult, make_day_sheets
     from .sheets.maker import sheet_maker
     from .sheets.render import sheet_png_pages, sheet_to_pdf, write_sheet_pdf
+    from .training.checklist import observe, qualification_progress, readiness
     from .training.content import Lesson, QuizQuestion, load_lessons, load_quiz
+    from .training.dashboard import class_csv, class_rows, class_summary, most_missed
+    from .training.scoring import QuizScore, draw_attempt, score_attempt, store_score
     from .training.widgets import (
         LessonBook,
         ProtocolWalkthrough,

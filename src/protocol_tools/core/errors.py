@@ -14,7 +14,8 @@ can show a clear message instead of a traceback::
      ├── AppointmentsError     a day's appointments file cannot be read as a whole
      ├── SessionError          a guided session was asked for something it cannot do
      └── RecordError           the client record refused a change or cannot be opened
-          └── UnknownClientError    no client has that code
+          ├── UnknownClientError    no client has that code
+          └── UnknownTraineeError   no trainee has that code
 
 Example::
 
@@ -45,6 +46,7 @@ __all__ = [
     "ReferenceDataError",
     "SessionError",
     "UnknownClientError",
+    "UnknownTraineeError",
 ]
 
 
@@ -133,3 +135,7 @@ class RecordError(ProtocolToolsError):
 
 class UnknownClientError(RecordError):
     """No client in the record has the code asked for."""
+
+
+class UnknownTraineeError(RecordError):
+    """No trainee the record shows this user has the code asked for."""

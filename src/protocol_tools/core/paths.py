@@ -29,6 +29,7 @@ from pathlib import Path
 __all__ = [
     "DATA_ENV",
     "DB_ENV",
+    "HUB_USER_ENV",
     "LIBRARY_ENV",
     "PACKAGE_DIR",
     "RECORDS_DEFAULT",
@@ -37,6 +38,7 @@ __all__ = [
     "SHEETS_DEFAULT",
     "SHEETS_ENV",
     "data_dir",
+    "hub_user",
     "inside_repository",
     "private_dir",
     "records_location",
@@ -53,6 +55,8 @@ LIBRARY_ENV = "PROTOCOL_TOOLS_LIBRARY"
 SESSIONS_ENV = "PROTOCOL_TOOLS_SESSIONS"
 SHEETS_ENV = "PROTOCOL_TOOLS_SHEETS"
 DB_ENV = "PROTOCOL_TOOLS_DB"
+# Set by JupyterHub in each user's server: on a hub, the user name is the trainee code.
+HUB_USER_ENV = "JUPYTERHUB_USER"
 SESSIONS_DEFAULT = "microcurrent-sessions"
 RECORDS_DEFAULT = "microcurrent-records"
 SHEETS_DEFAULT = "microcurrent-sheets"
@@ -111,3 +115,8 @@ def records_location() -> str:
     if override:
         return override
     return str(Path.home() / RECORDS_DEFAULT / "records.db")
+
+
+def hub_user() -> str | None:
+    """The JupyterHub user this server runs for (``$JUPYTERHUB_USER``), or None off a hub."""
+    return os.environ.get(HUB_USER_ENV, "").strip() or None

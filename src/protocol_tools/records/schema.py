@@ -5,8 +5,14 @@ the migrations in ``migrations/versions`` create and upgrade exactly these table
 Deleting a client deletes everything below it (``ON DELETE CASCADE``), so erasure
 cannot leave a visit, event or sheet behind.
 
-    >>> sorted(Base.metadata.tables)
-    ['client_plans', 'clients', 'events', 'home_sessions', 'sheets', 'visit_steps', 'visits']
+Trainees' work (issue 13) lives in the same database, in tables of its own that
+never point at a client: quiz attempts, screening practice, rehearsals and observed
+treatments, each below a trainee and deleted with them.
+
+    >>> sorted(Base.metadata.tables)  # doctest: +NORMALIZE_WHITESPACE
+    ['client_plans', 'clients', 'events', 'home_sessions', 'observations',
+     'quiz_attempts', 'rehearsals', 'screening_attempts', 'sheets', 'trainees',
+     'visit_steps', 'visits']
 """
 
 from __future__ import annotations
@@ -35,7 +41,12 @@ __all__ = [
     "ClientPlan",
     "Event",
     "HomeSession",
+    "Observation",
+    "QuizAttempt",
+    "Rehearsal",
+    "ScreeningAttempt",
     "Sheet",
+    "Trainee",
     "Visit",
     "VisitStep",
 ]
@@ -199,4 +210,91 @@ class HomeSession(Base):
     day: Mapped[dt.date] = mapped_column(Date)
     minutes: Mapped[float | None] = mapped_column(Float)
     note: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+# -- training: a class's work ---------------------------------------------------------
+
+
+class Trainee(Base):
+    """A trainee, known by a trainee code (on a hub: the hub user name)."""
+
+    __tablename__ = "trainees"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(_CODE), unique=True, index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+def _trainee_id() -> Mapped[int]:
+    return mapped_column(ForeignKey("trainees.id", ondelete="CASCADE"), index=True)
+
+
+class QuizAttempt(Base):
+    """One quiz attempt: how many right of how many, per topic, and the questions missed.
+
+    ``topic`` is None for an attempt over every topic. ``by_topic`` maps a topic to
+    ``[right, asked]``; ``missed`` lists question ids. ``pass_mark`` is the one in force
+    when the attempt was scored, so a later change of mark does not rewrite history.
+    """
+
+    __tablename__ = "quiz_attempts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    trainee_id: Mapped[int] = _trainee_id()
+    taken_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    topic: Mapped[str | None] = mapped_column(String(_NAME))
+    asked: Mapped[int] = mapped_column(Integer)
+    right: Mapped[int] = mapped_column(Integer)
+    pass_mark: Mapped[float] = mapped_column(Float)
+    passed: Mapped[bool] = mapped_column(Boolean)
+    by_topic: Mapped[dict[str, Any]] = mapped_column(JSON)
+    missed: Mapped[list[Any]] = mapped_column(JSON)
+
+
+class ScreeningAttempt(Base):
+    """One screening-practice case: the outcome the trainee chose and the right one."""
+
+    __tablename__ = "screening_attempts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    trainee_id: Mapped[int] = _trainee_id()
+    taken_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    case_id: Mapped[str] = mapped_column(String(_NAME))
+    chosen: Mapped[str] = mapped_column(String(_WORD))
+    expected: Mapped[str] = mapped_column(String(_WORD))
+    correct: Mapped[bool] = mapped_column(Boolean)
+
+
+class Rehearsal(Base):
+    """A rehearsal run in the guided session: protocol, speed and time per step.
+
+    ``steps`` lists ``{"zone", "planned_seconds", "seconds"}`` in the protocol's order.
+    """
+
+    __tablename__ = "rehearsals"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    trainee_id: Mapped[int] = _trainee_id()
+    taken_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    protocol_id: Mapped[str] = mapped_column(String(_NAME))
+    speed: Mapped[float] = mapped_column(Float)
+    finished: Mapped[bool] = mapped_column(Boolean)
+    steps: Mapped[list[Any]] = mapped_column(JSON)
+
+
+class Observation(Base):
+    """An observed treatment: the assessor's tick per checklist criterion, with comments.
+
+    ``criteria`` maps a criterion id of ``data/training.yaml`` to true (met) or false.
+    """
+
+    __tablename__ = "observations"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    trainee_id: Mapped[int] = _trainee_id()
+    observed_on: Mapped[dt.date] = mapped_column(Date)
+    assessor: Mapped[str] = mapped_column(String(_CODE))
+    criteria: Mapped[dict[str, Any]] = mapped_column(JSON)
+    comment: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))

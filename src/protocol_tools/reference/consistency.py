@@ -21,6 +21,7 @@ from .models import (
     RulesFile,
     SessionCareFile,
     TechniquesFile,
+    TrainingFile,
     WholeRange,
     ZonesFile,
 )
@@ -259,6 +260,24 @@ def _repeat_problems(phase: Any, path: tuple[Any, ...], max_days: int) -> list[P
     return []
 
 
+def check_training(training: TrainingFile) -> list[Problem]:
+    """Section ids differ, and criterion ids differ across the whole checklist (the
+    record stores a tick by criterion id alone)."""
+    problems = _duplicates((section.id for section in training.checklist), ("checklist",), "id")
+    seen: set[str] = set()
+    for index, section in enumerate(training.checklist):
+        for number, criterion in enumerate(section.criteria):
+            if criterion.id in seen:
+                problems.append(
+                    (
+                        ("checklist", index, "criteria", number, "id"),
+                        f"{criterion.id!r} is given twice; ids must differ",
+                    )
+                )
+            seen.add(criterion.id)
+    return problems
+
+
 CROSS_CHECKS: dict[type[BaseModel], Callable[[Any], list[Problem]]] = {
     ZonesFile: check_zones,
     TechniquesFile: check_techniques,
@@ -267,4 +286,5 @@ CROSS_CHECKS: dict[type[BaseModel], Callable[[Any], list[Problem]]] = {
     SessionCareFile: check_session_care,
     ContraindicationsFile: check_contraindications,
     PlansFile: check_plans,
+    TrainingFile: check_training,
 }

@@ -34,6 +34,7 @@ from .models import (
     SessionCareFile,
     SheetFile,
     TechniquesFile,
+    TrainingFile,
     ZonesFile,
 )
 from .problems import problem_error
@@ -56,6 +57,7 @@ __all__ = [
     "repo_root",
     "session_care",
     "sheet_settings",
+    "training_file",
     "zones_file",
 ]
 
@@ -189,3 +191,8 @@ def plans_file() -> PlansFile:
 def costs() -> CostsFile:
     """``data/costs.yaml`` checked: clinic and home prices and what each gives."""
     return data_model("costs.yaml")
+
+
+def training_file() -> TrainingFile:
+    """``data/training.yaml`` checked: pass mark, readiness, qualification, checklist."""
+    return data_model("training.yaml")

@@ -34,6 +34,7 @@ from .models import (
     SessionCareFile,
     SheetFile,
     TechniquesFile,
+    TrainingFile,
     ZonesFile,
 )
 from .problems import describe, problem_error
@@ -58,6 +59,7 @@ FILE_MODELS: dict[str, type[BaseModel]] = {
     "contraindications.yaml": ContraindicationsFile,
     "plans.yaml": PlansFile,
     "costs.yaml": CostsFile,
+    "training.yaml": TrainingFile,
 }
 
 

@@ -36,6 +36,7 @@ __all__ = [
     "SessionCareFile",
     "SheetFile",
     "TechniquesFile",
+    "TrainingFile",
     "ZonesFile",
 ]
 
@@ -358,3 +359,45 @@ class CostsFile(DataModel):
     clinic_session: ClinicCost
     home_device: HomeCost
     compare: CostComparison
+
+
+# -- training.yaml ------------------------------------------------------------------
+
+
+class QuizAssessment(DataModel):
+    pass_mark: UnitFraction
+    pass_mark_source: Text
+
+
+class Readiness(DataModel):
+    quiz_passed: Flag
+    screening_cases: PositiveWhole
+    screening_accuracy: UnitFraction
+    rehearsals: PositiveWhole
+    source: Text
+
+
+class Qualification(DataModel):
+    name: Text
+    observed_treatments: PositiveWhole
+    every_criterion_met: Flag
+    source: Text
+
+
+class Criterion(DataModel):
+    id: Slug
+    text: Text
+    source: Text
+
+
+class ChecklistSection(DataModel):
+    id: Slug
+    title: Text
+    criteria: list[Criterion] = Field(min_length=1)
+
+
+class TrainingFile(DataModel):
+    quiz: QuizAssessment
+    readiness: Readiness
+    qualification: Qualification
+    checklist: list[ChecklistSection] = Field(min_length=1)
