@@ -29,6 +29,7 @@ import pytest
 
 if TYPE_CHECKING:
     from helpers import PostgresServer
+    from protocol_tools.records.store import RecordStore
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -330,3 +331,26 @@ def postgres_url(postgres_server: PostgresServer) -> Iterator[str]:
 
     with fresh_database(postgres_server) as url:
         yield url
+
+
+# -- a new record on each backend ----------------------------------------------------
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def location(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """Where a new, empty record is: a file path not created yet, or a fresh database
+    on the run's PostgreSQL server. A test that takes it (or ``store``) runs on both,
+    so both backends are held to the same behaviour."""
+    if request.param == "sqlite":
+        return str(tmp_path / "records" / "records.db")
+    return request.getfixturevalue("postgres_url")
+
+
+@pytest.fixture
+def store(location: str) -> Iterator[RecordStore]:
+    """A new record at ``location``, closed after the test (before its database goes)."""
+    from protocol_tools.records.store import RecordStore
+
+    opened = RecordStore(location)
+    yield opened
+    opened.close()
