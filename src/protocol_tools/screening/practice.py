@@ -1,9 +1,12 @@
 """The screening practice quiz and the outcome legend (ipywidgets; they run in Voilà too).
 
 Pick a fictional client, decide the outcome, then reveal what the screening says
-and why. The answer stays hidden until a decision is chosen.
+and why. The answer stays hidden until a decision is chosen. When a trainee is
+signed in (the sign-in sits above the quiz; on a hub the hub user is signed in
+already), the first decision on each client is kept in their record beside the
+right outcome.
 
-    >>> quiz = practice_quiz()
+    >>> quiz = practice_quiz(sign_in=False)
     >>> quiz.show_answer() is None  # no decision yet: nothing is revealed
     True
     >>> "Choose your decision first" in quiz.answer.value
@@ -16,6 +19,10 @@ import html
 
 import ipywidgets as widgets
 
+from ..records.training import record_screening_attempt
+from ..training.trainee_account import TraineeAccount, current_account
+from ..training.trainee_sign_in import TraineeSignIn
+from ..views.html import alert_html
 from .display import answers_html, outcome_legend_html, result_html
 from .engine import ScreeningResult, screen
 from .intake import load_intake
@@ -29,11 +36,18 @@ _BUTTONS_STYLE = {"description_width": "initial", "button_width": "auto"}
 
 
 class PracticeQuiz(widgets.VBox):
-    """Pick a synthetic client, decide the outcome yourself, then reveal the answer."""
+    """Pick a synthetic client, decide the outcome yourself, then reveal the answer.
 
-    def __init__(self) -> None:
+    ``account``: who the decisions are kept for (default: the page's trainee);
+    ``sign_in`` shows the trainee's sign-in above the quiz.
+    """
+
+    def __init__(self, account: TraineeAccount | None = None, sign_in: bool = True) -> None:
         self.clients = practice_clients()
-        super().__init__([*self._build_client(), *self._build_decision()])
+        self.account = account if account is not None else current_account()
+        self._decided: set[str] = set()  # the clients whose decision is kept already
+        shown = [TraineeSignIn(self.account)] if sign_in else []
+        super().__init__([*shown, *self._build_client(), *self._build_decision()])
         self.add_class("pt-practice-quiz")
         self.picker.observe(self._show_client, names="value")
         self.reveal.on_click(lambda _button: self.show_answer())
@@ -100,15 +114,35 @@ class PracticeQuiz(widgets.VBox):
         lesson = practice_lesson(path)
         self.answer.value = (
             f"<p style='font-size:1.3em'><strong>{html.escape(verdict)}</strong></p>"
+            + self._keep(self.guess.value, result.outcome)
             + (f"<p><strong>Lesson:</strong> {html.escape(lesson)}</p>" if lesson else "")
             + result_html(result)
         )
         return result
 
+    def _keep(self, chosen: str, expected: str) -> str:
+        """Keep the first decision on the client shown for the trainee signed in; the
+        note to show ("" when nobody is signed in)."""
+        case = self.picker.value
+        if case in self._decided:
+            return "<p><em>Only your first decision on this client is kept.</em></p>"
+        kept = self.account.keep(
+            lambda store, code: record_screening_attempt(
+                store, code, case_id=case, chosen=chosen, expected=expected
+            )
+        )
+        if kept.code is None:
+            return ""
+        if not kept.kept:
+            return alert_html("error", "Not kept in your record:", kept.problem or "")
+        self._decided.add(case)
+        return alert_html("done", "Kept in your record", f"as {kept.code}.")
 
-def practice_quiz() -> PracticeQuiz:
-    """The practice quiz over ``data/practice_clients`` (all fictional)."""
-    return PracticeQuiz()
+
+def practice_quiz(account: TraineeAccount | None = None, sign_in: bool = True) -> PracticeQuiz:
+    """The practice quiz over ``data/practice_clients`` (all fictional), with the
+    trainee's sign-in above it (``sign_in``)."""
+    return PracticeQuiz(account, sign_in)
 
 
 def outcome_legend() -> widgets.HTML:

@@ -51,20 +51,23 @@ def _percent(right: int, asked: int) -> int:
     return round(100 * right / asked)
 
 
-def topic_percents(work: TraineeWork) -> dict[str, int]:
-    """``{topic: % right}`` over all of ``work``'s attempts, topics in the lessons' order."""
+def topic_percents(work: TraineeWork, topics: Sequence[str] | None = None) -> dict[str, int]:
+    """``{topic: % right}`` over all of ``work``'s attempts, topics in the lessons' order
+    (``topics``: that order, read once for a whole class; default: read now)."""
     right: Counter[str] = Counter()
     asked: Counter[str] = Counter()
     for attempt in work.quiz:
         for topic, (got, of) in attempt.by_topic.items():
             right[topic] += got
             asked[topic] += of
-    order = [*quiz_topics(), *sorted(set(asked) - set(quiz_topics()))]
+    known = list(quiz_topics() if topics is None else topics)
+    order = [*known, *sorted(set(asked) - set(known))]
     return {topic: _percent(right[topic], asked[topic]) for topic in order if asked[topic]}
 
 
 def class_summary(works: Sequence[TraineeWork]) -> list[TraineeSummary]:
     """One summary a trainee, in the order given."""
+    topics = list(quiz_topics())  # read once: a class of 200 asks 200 times
     summaries = []
     for work in works:
         full = [_percent(a.right, a.asked) for a in work.quiz if a.topic is None]
@@ -76,7 +79,7 @@ def class_summary(works: Sequence[TraineeWork]) -> list[TraineeSummary]:
                 last_percent=_percent(work.quiz[-1].right, work.quiz[-1].asked)
                 if work.quiz
                 else None,
-                topics=topic_percents(work),
+                topics=topic_percents(work, topics),
                 readiness=readiness(work),
                 progress=qualification_progress(work),
             )

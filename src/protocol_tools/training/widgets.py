@@ -1,10 +1,14 @@
 """The training pages' widgets: a lesson book, a protocol walk-through and a quiz.
 
-    >>> book = lesson_book()
-    >>> walk = protocol_walkthrough("express-10")
-    >>> walk.next_step(); walk.entry.step
-    2
-    >>> q = quiz(seed=1)
+This quiz checks answers whenever asked and keeps nothing; the lessons page offers
+the assessment instead (:mod:`.quiz_attempt`: shuffled attempts, handed in, scored
+against the pass mark and kept for a signed-in trainee).
+
+>>> book = lesson_book()
+>>> walk = protocol_walkthrough("express-10")
+>>> walk.next_step(); walk.entry.step
+2
+>>> q = quiz(seed=1)
 """
 
 from __future__ import annotations
