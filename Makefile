@@ -26,8 +26,11 @@ LOCK_PYTHON  := 3.11
 # Every pin moves to the newest release pyproject.toml allows; LOCK_UPGRADE= keeps
 # them (after adding a dependency), LOCK_UPGRADE="--upgrade-package NAME" moves one.
 LOCK_UPGRADE ?= --upgrade
+# The class hub (`make hub`): its proxy from npm, and where the demo hub listens.
+HUB_PROXY := hub/node_modules/.bin/configurable-http-proxy
+HUB_PORT  ?= 8000
 
-.PHONY: lab app test lint bench schema lock clean python-version
+.PHONY: lab app test lint bench schema lock clean python-version hub proxy
 
 python-version:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -50,9 +53,24 @@ lab: $(STAMP)
 app: $(STAMP)
 	$(BIN)/voila notebooks/02_guided_session.ipynb --template=workbook --port=$(PORT)
 
-test: $(STAMP)
+test: $(STAMP) $(HUB_PROXY)
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
+
+# The class hub's proxy: configurable-http-proxy from the npm registry, the exact
+# versions (and hashes) of hub/package-lock.json, into hub/node_modules (not in git).
+# The hub tests need it, so `make test` installs it too (HUB_PROXY is set above).
+$(HUB_PROXY): hub/package.json hub/package-lock.json
+	cd hub && npm ci --no-audit --no-fund --ignore-scripts
+	touch $(HUB_PROXY)
+
+proxy: $(HUB_PROXY)
+
+# A class hub on this computer for trying it (demo sign-in, loopback only): see
+# README, "A class on JupyterHub". PROTOCOL_TOOLS_HUB_DB=postgresql+psycopg://… uses
+# that database; without it a throwaway PostgreSQL cluster lives as long as the hub.
+hub: $(STAMP) $(HUB_PROXY)
+	$(BIN)/python hub/demo.py --port=$(HUB_PORT)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -660,3 +660,78 @@ def bulk_clients(store, clients: dict) -> None:
         for model, rows in ((Visit, visits), (ClientPlan, plans), (HomeSession, home)):
             if rows:
                 session.execute(insert(model), rows)
+
+
+# -- a class on JupyterHub (issue 13) ------------------------------------------------
+
+HUB_DIR = ROOT / "hub"
+
+
+def hub_module(name: str):
+    """The script ``hub/<name>.py`` as a module (hub/ is scripts, not a package)."""
+    import importlib.util
+    import sys
+
+    spec = importlib.util.spec_from_file_location(f"hub_{name}", HUB_DIR / f"{name}.py")
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def stop_processes_under(folder: Path, seconds: float = 15) -> list[int]:
+    """Stop every process working in ``folder`` or naming it on its command line (a
+    hub's proxy, the servers it spawned and their kernels, which run in sessions of
+    their own); their ids. This process is never one of them."""
+    import psutil
+
+    found = []
+    for process in psutil.process_iter(["pid", "cwd", "cmdline"]):
+        if process.pid == os.getpid():
+            continue
+        cwd, command = process.info["cwd"], " ".join(process.info["cmdline"] or ())
+        if (cwd and Path(cwd).is_relative_to(folder)) or str(folder) in command:
+            found.append(process)
+    for process in found:
+        with contextlib.suppress(psutil.NoSuchProcess):
+            process.terminate()
+    _gone, alive = psutil.wait_procs(found, timeout=seconds)
+    for process in alive:
+        with contextlib.suppress(psutil.NoSuchProcess):
+            process.kill()
+    psutil.wait_procs(alive, timeout=seconds)
+    return [process.pid for process in found]
+
+
+def server_environment(user: str):
+    """The environment of the workbook server JupyterHub runs for hub user ``user``
+    (None when no such server runs)."""
+    import psutil
+
+    for process in psutil.process_iter(["cmdline"]):
+        command = " ".join(process.info["cmdline"] or ())
+        if "jupyterhub-singleuser" not in command:
+            continue
+        with contextlib.suppress(psutil.Error):
+            environment = process.environ()
+            if environment.get("JUPYTERHUB_USER") == user:
+                return environment
+    return None
+
+
+def server_memory(user: str) -> int:
+    """Bytes resident of hub user ``user``'s workbook server with its kernels."""
+    import psutil
+
+    for process in psutil.process_iter(["cmdline"]):
+        command = " ".join(process.info["cmdline"] or ())
+        with contextlib.suppress(psutil.Error):
+            if (
+                "jupyterhub-singleuser" in command
+                and process.environ().get("JUPYTERHUB_USER") == user
+            ):
+                tree = [process, *process.children(recursive=True)]
+                return sum(p.memory_info().rss for p in tree)
+    raise LookupError(f"no workbook server runs for {user}")
