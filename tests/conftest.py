@@ -216,6 +216,52 @@ def voila(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[[str | 
         yield start
 
 
+@contextlib.contextmanager
+def voila_on_folder(home: Path, *options: str) -> Iterator[str]:
+    """Voilà serving every notebook in notebooks/; yields its base URL."""
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    command = [
+        sys.executable,
+        "-m",
+        "voila",
+        str(NOTEBOOKS),
+        "--no-browser",
+        f"--port={port}",
+        "--Voila.ip=127.0.0.1",
+        "--VoilaConfiguration.file_allowlist=['.*']",
+        *options,
+    ]
+    with serve(command, f"{base}/voila/static/ready-probe", home, NOTEBOOKS):
+        yield base
+
+
+@pytest.fixture(scope="session")
+def app_library(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The protocol library of the shared Voilà's apps (``voila_tree``): a copy of
+    protocols/, so nothing an app is made to do writes into the project. A test may
+    add a protocol to it for a while; it removes it again when done."""
+    from helpers import copy_library
+
+    return copy_library(tmp_path_factory.mktemp("app-library") / "protocols")
+
+
+@pytest.fixture(scope="session")
+def voila_tree(tmp_path_factory: pytest.TempPathFactory, app_library: Path) -> Iterator[str]:
+    """One Voilà for every app of every test file, told no template, like
+    ``voila NAME.ipynb``: the workbook template must then come from each notebook's
+    own metadata. Its apps read ``app_library``; yields the base URL
+    (``{voila_tree}/voila/render/NAME.ipynb`` is an app)."""
+    from protocol_tools.core.paths import LIBRARY_ENV
+
+    with contextlib.ExitStack() as running:
+        # The server (and the kernels it starts) gets the variable; this process not.
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setenv(LIBRARY_ENV, str(app_library))
+            base = running.enter_context(voila_on_folder(tmp_path_factory.mktemp("voila-tree")))
+        yield base
+
+
 @pytest.fixture
 def jupyterlab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[[Path], str]]:
     """Serve a folder with JupyterLab; returns a function giving the lab URL."""

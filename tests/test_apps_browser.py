@@ -4,7 +4,8 @@ errors, every control has a name, and no page asks anything of another host.
 A treatment room or a training room may have no network. Every notebook served as
 a Voilà app, and JupyterLab opening the start page like ``make lab`` does, must
 load everything from the local server, and the buttons' Font Awesome icons must
-still show from local fonts. One Voilà serves every notebook, and each notebook
+still show from local fonts. One Voilà serves every notebook (conftest's
+``voila_tree``, shared with the other tests that walk every app), and each notebook
 runs once here (and once headless in test_notebooks.py).
 
 Requests are recorded as the page makes them; the ``page`` fixture then stops any
@@ -13,14 +14,9 @@ that would leave this machine, so nothing is ever sent out.
 
 from __future__ import annotations
 
-import contextlib
-import sys
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 
-from conftest import NOTEBOOKS, free_port, serve
+from conftest import NOTEBOOKS, voila_on_folder
 from helpers import (
     leaving_this_machine,
     record_requests,
@@ -64,36 +60,6 @@ ICONS_SCRIPT = """async () => {
       };
     });
 }"""
-
-
-@contextlib.contextmanager
-def voila_on_folder(home: Path, *options: str) -> Iterator[str]:
-    """Voilà serving every notebook in notebooks/; yields its base URL."""
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    command = [
-        sys.executable,
-        "-m",
-        "voila",
-        str(NOTEBOOKS),
-        "--no-browser",
-        f"--port={port}",
-        "--Voila.ip=127.0.0.1",
-        "--VoilaConfiguration.file_allowlist=['.*']",
-        *options,
-    ]
-    with serve(command, f"{base}/voila/static/ready-probe", home, NOTEBOOKS):
-        yield base
-
-
-@pytest.fixture(scope="module")
-def voila_tree(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """One Voilà for all the apps, told no template, like ``voila NAME.ipynb``.
-
-    The workbook template must then come from each notebook's own metadata.
-    """
-    with voila_on_folder(tmp_path_factory.mktemp("voila-tree")) as base:
-        yield base
 
 
 # Every visible control a person can use, with no name assistive technology can read.

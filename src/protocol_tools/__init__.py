@@ -140,10 +140,18 @@ _PUBLIC: dict[str, str] = {
     "forget_trainee": ".records.training",
     "sign_in": ".records.training",
     "trainee_work": ".records.training",
+    # training.assessor
+    "AssessorView": ".training.assessor",
+    "assessor_view": ".training.assessor",
     # training.checklist
     "observe": ".training.checklist",
     "qualification_progress": ".training.checklist",
     "readiness": ".training.checklist",
+    # training.class_files
+    "save_class_csv": ".training.class_files",
+    # training.class_page
+    "ClassDashboard": ".training.class_page",
+    "class_dashboard": ".training.class_page",
     # training.content
     "Lesson": ".training.content",
     "QuizQuestion": ".training.content",
@@ -154,11 +162,19 @@ _PUBLIC: dict[str, str] = {
     "class_rows": ".training.dashboard",
     "class_summary": ".training.dashboard",
     "most_missed": ".training.dashboard",
+    # training.quiz_attempt
+    "QuizAttempt": ".training.quiz_attempt",
+    "quiz_attempt": ".training.quiz_attempt",
     # training.scoring
     "QuizScore": ".training.scoring",
     "draw_attempt": ".training.scoring",
     "score_attempt": ".training.scoring",
     "store_score": ".training.scoring",
+    # training.trainee_account
+    "TraineeAccount": ".training.trainee_account",
+    # training.trainee_sign_in
+    "TraineeSignIn": ".training.trainee_sign_in",
+    "trainee_sign_in": ".training.trainee_sign_in",
     # training.widgets
     "LessonBook": ".training.widgets",
     "ProtocolWalkthrough": ".training.widgets",
@@ -172,6 +188,7 @@ _PUBLIC: dict[str, str] = {
     # views.facemap
     "face_map_svg": ".views.facemap",
     # views.widgets
+    "library_table": ".views.widgets",
     "protocol_browser": ".views.widgets",
     "validation_report": ".views.widgets",
 }
@@ -237,10 +254,16 @@ if TYPE_CHECKING:  # for type checkers and editors; tests/test_init.py keeps it 
     from .sheets.day import DayResult, make_day_sheets
     from .sheets.maker import sheet_maker
     from .sheets.render import sheet_png_pages, sheet_to_pdf, write_sheet_pdf
+    from .training.assessor import AssessorView, assessor_view
     from .training.checklist import observe, qualification_progress, readiness
+    from .training.class_files import save_class_csv
+    from .training.class_page import ClassDashboard, class_dashboard
     from .training.content import Lesson, QuizQuestion, load_lessons, load_quiz
     from .training.dashboard import class_csv, class_rows, class_summary, most_missed
+    from .training.quiz_attempt import QuizAttempt, quiz_attempt
     from .training.scoring import QuizScore, draw_attempt, score_attempt, store_score
+    from .training.trainee_account import TraineeAccount
+    from .training.trainee_sign_in import TraineeSignIn, trainee_sign_in
     from .training.widgets import (
         LessonBook,
         ProtocolWalkthrough,
@@ -251,7 +274,7 @@ if TYPE_CHECKING:  # for type checkers and editors; tests/test_init.py keeps it 
     )
     from .views.charts import timeline_figure, zone_time_figure
     from .views.facemap import face_map_svg
-    from .views.widgets import protocol_browser, validation_report
+    from .views.widgets import library_table, protocol_browser, validation_report
 
 
 def __getattr__(name: str) -> Any:

@@ -65,7 +65,7 @@ def test_each_severity_has_an_icon_a_word_and_the_palettes_colour(severity, icon
 
 def test_steps_are_counted_from_one_and_no_code_or_index_is_shown():
     shown = findings_html([finding(path=("steps", 0, "current_uA"))])
-    assert "step 1 current_uA" in words(shown)
+    assert "step 1 current µA" in words(shown)  # the field in words, not as code
     assert "steps[" not in shown
     assert "not-positive" not in words(shown)
     assert 'data-rule="not-positive"' in shown  # for tools and tests, not for people

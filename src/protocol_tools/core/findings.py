@@ -16,7 +16,7 @@ from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["Finding", "field_path", "field_words", "step_of", "summarize"]
+__all__ = ["Finding", "field_path", "field_words", "name_words", "step_of", "summarize"]
 
 
 def field_path(path: Sequence[Hashable]) -> str:
@@ -87,8 +87,41 @@ def step_of(finding: Finding) -> int | None:
     return None
 
 
+# A unit at the end of a field's name, as people write it ("current_uA": "current µA").
+_UNIT_WORDS = {"uA": "µA", "hz": "Hz"}
+
+
+def name_words(name: str) -> str:
+    """A field's name in people's words, for the apps: no underscores, units as written.
+
+    >>> name_words("target_minutes"), name_words("current_uA"), name_words("defaults.frequency_hz")
+    ('target minutes', 'current µA', 'default frequency Hz')
+    """
+    words = []
+    for part in name.split("."):
+        if part == "defaults":
+            words.append("default")
+        else:
+            words.extend(_UNIT_WORDS.get(word, word) for word in part.split("_") if word)
+    return " ".join(words)
+
+
+def _path_words(path: Sequence[Hashable]) -> str:
+    """``("steps", 2, "hold_seconds")`` -> "step 3 hold seconds" (items counted from 1)."""
+    words: list[str] = []
+    for index, part in enumerate(path):
+        if isinstance(part, int):
+            words.append(str(part + 1))
+            continue
+        text = name_words(str(part))
+        follows = index + 1 < len(path) and isinstance(path[index + 1], int)
+        words.append(text.removesuffix("s") if follows else text)  # "steps" 2: "step 3"
+    return " ".join(word for word in words if word)
+
+
 def field_words(finding: Finding, *, within_step: bool = False) -> str:
-    """Where a finding points, for people: "step 3 zone" (steps counted from 1).
+    """Where a finding points, for people: "step 3 zone" (steps counted from 1), the
+    field's name without underscores ("step 3 hold seconds", "target minutes").
 
     ``within_step``: under the step's own row the step goes without saying, so only
     the field is named ("zone"; "" for the step as a whole).
@@ -96,14 +129,15 @@ def field_words(finding: Finding, *, within_step: bool = False) -> str:
     >>> where = Finding("not-positive", "error", "must be more than 0", ("steps", 2, "seconds"))
     >>> field_words(where), field_words(where, within_step=True)
     ('step 3 seconds', 'seconds')
+    >>> field_words(Finding("target-mismatch", "warning", "claims 15 min", ("target_minutes",)))
+    'target minutes'
     >>> field_words(Finding("missing-field", "error", "is required", ()))
     'the protocol'
     """
     step = step_of(finding)
-    if step is not None:
-        rest = ".".join(str(part) for part in finding.path[2:])
-        return rest if within_step else f"step {step + 1} {rest}".strip()
-    return finding.field or "the protocol"
+    if step is not None and within_step:
+        return _path_words(finding.path[2:])
+    return _path_words(finding.path) or "the protocol"
 
 
 def summarize(findings: Iterable[Finding]) -> dict[str, int]:

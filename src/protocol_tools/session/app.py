@@ -19,7 +19,6 @@ client visit. *Next client* clears the page of everything about this client.
 from __future__ import annotations
 
 import datetime as dt
-import html
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -33,10 +32,12 @@ from ..protocols.model import Protocol
 from ..records.sessions import VisitRecorder
 from ..records.store import RecordStore
 from ..screening.form import IntakeForm
+from ..training.trainee_account import keep_rehearsal
+from ..views.html import error_html
 from .app_client import CHECKED_LABEL, ClientPanel, ClientSteps
 from .app_finish import FinishPanel
 from .app_parts import SPEEDS, OverrideBox, drafts_html, practice_words, prep_boxes
-from .app_visit import VisitKeeper, box_html, status_html, visit_fields
+from .app_visit import VisitKeeper, status_html, visit_fields
 from .gate import (
     DOCTOR_NOTE_LABEL,
     override_rule,
@@ -278,10 +279,9 @@ class GuidedSession(ClientSteps, widgets.VBox):
             try:
                 self.timer = SessionTimer(protocol, speed=self.speed_picker.value)
             except ProtocolToolsError as error:
+                # The reason in words, the findings listed without their rule codes.
                 self.timer_area.children = (
-                    widgets.HTML(
-                        box_html("This protocol cannot be run: ", html.escape(str(error)), "stop")
-                    ),
+                    widgets.HTML(error_html(error, "This protocol cannot be run:")),
                 )
             else:
                 self.timer.observe(self._timer_changed, names="status")
@@ -383,6 +383,14 @@ class GuidedSession(ClientSteps, widgets.VBox):
     def _close_visit(self) -> None:
         if self.timer is not None:
             stored = self.visit.finish(self.timer.session_record, self.client_code.value.strip())
+            if self.practice:  # a rehearsal: the signed-in trainee's training record too
+                stored += keep_rehearsal(
+                    lambda: self.records,
+                    protocol_id=self.timer.protocol.id,
+                    speed=self.timer.speed,
+                    steps=self.timer.session_record.steps,
+                    results=self.timer.session_record.step_results(),
+                )
             self.finish.show(self.timer, stored)
             recorder = self.visit.recorder
             if recorder is not None and not recorder.practice:  # a plan is for a client

@@ -3,14 +3,18 @@
 Plain strings (no widget library), so every app may use them. Every user string is
 escaped; a severity or a kind of message is an icon *and* a word, its colour (from
 :mod:`~protocol_tools.views.palette`) only repeats it. Fields are named in people's
-words with steps counted from 1; a rule's code is never shown (it rides along in a
-``data-rule`` attribute, for tools and tests).
+words with steps counted from 1, and the format's field names a message quotes read
+as words too ("hold seconds", not ``hold_seconds``); a rule's code is never shown (it
+rides along in a ``data-rule`` attribute, for tools and tests). The command line, for
+people who edit the files, keeps the codes and the field names.
 
     >>> from protocol_tools.core.findings import Finding
     >>> finding = Finding("not-positive", "error", "must be more than 0", ("steps", 2, "seconds"))
     >>> shown = findings_html([finding])
     >>> "<strong>Error</strong> — step 3 seconds: must be more than 0" in shown
     True
+    >>> plain_words("no current: set defaults.current_uA or this step's current_uA")
+    "no current: set default current µA or this step's current µA"
     >>> 'role="alert"' in alert_html("error", "Error:", "no <file>")
     True
 """
@@ -18,13 +22,22 @@ words with steps counted from 1; a rule's code is never shown (it rides along in
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Iterable
+from functools import cache
 from pathlib import PurePath
 
-from ..core.findings import Finding, field_words
+from ..core.findings import Finding, field_words, name_words
 from .palette import DONE, ERROR, INK, NOTICE, QUIET_INK, WARNING
 
-__all__ = ["ALERT_KINDS", "alert_html", "findings_html", "severity_words"]
+__all__ = [
+    "ALERT_KINDS",
+    "alert_html",
+    "error_html",
+    "findings_html",
+    "plain_words",
+    "severity_words",
+]
 
 # A finding's severity: icon (hidden from screen readers), word, ink.
 _SEVERITIES = {"error": ("✖", "Error", ERROR), "warning": ("⚠", "Warning", WARNING)}
@@ -41,6 +54,25 @@ def severity_words(severity: str) -> tuple[str, str, str]:
     """``(icon, word, ink)`` for a finding's severity; an unknown one reads as a note."""
     known = _SEVERITIES.get(severity)
     return known if known is not None else ("ℹ", severity.capitalize() or "Note", NOTICE)
+
+
+@cache
+def _field_names() -> re.Pattern[str]:
+    """The protocol format's field names a message may quote (``hold_seconds``,
+    ``defaults.current_uA``): the model's names that are no plain word. A name in
+    quotes is left alone: it is what to type in the file ("did you mean 'x'?")."""
+    from ..protocols.model import Defaults, Protocol, Step
+
+    names = {name for model in (Protocol, Step, Defaults) for name in model.model_fields}
+    names = {name for name in names if "_" in name}
+    names |= {f"defaults.{name}" for name in Defaults.model_fields}
+    longest_first = sorted(names, key=len, reverse=True)
+    return re.compile(rf"(?<![\w.'-])(?:{'|'.join(map(re.escape, longest_first))})(?![\w'-])")
+
+
+def plain_words(message: str) -> str:
+    """A finding's message for people: every field name of the format it quotes in words."""
+    return _field_names().sub(lambda found: name_words(found.group()), message)
 
 
 def _place(finding: Finding, place: str) -> str:
@@ -73,9 +105,10 @@ def findings_html(
         icon, word, ink = severity_words(finding.severity)
         where = field_words(finding, within_step=within_step) if finding.path else ""
         subject = f"{html.escape(where)}: " if where else ""
+        what = html.escape(plain_words(finding.message))
         why = (
             f'<div class="pt-finding-why" style="color:{QUIET_INK};font-size:0.9em;'
-            f'margin-left:1.4em">{html.escape(finding.explanation)}</div>'
+            f'margin-left:1.4em">{html.escape(plain_words(finding.explanation))}</div>'
             if finding.explanation
             else ""
         )
@@ -83,7 +116,7 @@ def findings_html(
             f'<li class="pt-finding pt-{html.escape(finding.severity, quote=True)}" '
             f'data-rule="{html.escape(finding.code, quote=True)}" '
             f'style="color:{ink};margin:2px 0"><span aria-hidden="true">{icon}</span> '
-            f"<strong>{html.escape(word)}</strong> — {subject}{html.escape(finding.message)}"
+            f"<strong>{html.escape(word)}</strong> — {subject}{what}"
             f"{_place(finding, place)}{why}</li>"
         )
     if not items:
@@ -117,3 +150,11 @@ def alert_html(kind: str, title: str, body: str = "", *, details_html: str = "")
         f'<div class="pt-alert pt-alert-{kind}" role="{role}" style="color:{ink}">'
         f"{' '.join(parts)}{details_html}</div>"
     )
+
+
+def error_html(error: Exception, title: str = "Error:", *, place: str = "line") -> str:
+    """An error as a message box: its message, and a refused protocol's findings
+    (``error.findings``) listed below it in people's words, never with rule codes."""
+    findings = list(getattr(error, "findings", ()))
+    text = str(error.args[0]) if findings and error.args else str(error)
+    return alert_html("error", title, text, details_html=findings_html(findings, place=place))

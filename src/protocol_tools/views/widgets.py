@@ -2,6 +2,9 @@
 
 >>> from protocol_tools import protocol_browser
 >>> protocol_browser()  # doctest: +SKIP
+>>> shown = library_table().value
+>>> ">Device minutes</th>" in shown, "device_minutes" in shown
+(True, False)
 """
 
 from __future__ import annotations
@@ -13,10 +16,46 @@ import ipywidgets as widgets
 
 from ..protocols.checks import validate
 from ..protocols.loading import Library, load_library
+from ..reference.data import reference
 from .charts import figure_output, timeline_figure
 from .html import alert_html, findings_html
+from .palette import BACKDROP, RULE
 
-__all__ = ["ProtocolBrowser", "protocol_browser", "validation_report"]
+__all__ = ["ProtocolBrowser", "library_table", "protocol_browser", "validation_report"]
+
+_CELL = f"border-bottom:1px solid {RULE};padding:4px 8px;text-align:left;vertical-align:top"
+
+
+def library_table(folder: str | Path | None = None) -> widgets.HTML:
+    """The library as a table in people's words: one row per protocol (drafts last),
+    zones by name. ``Library.table()`` is the same as data, for code."""
+    library = load_library(folder)
+    zones = reference().zones
+    head = ("Protocol", "Id", "Setting", "Version", "Status", "Device minutes", "Steps")
+    rows = []
+    for status, group in (("Ready", library.protocols), ("Draft", library.drafts)):
+        for protocol in group.values():
+            worked = dict.fromkeys(step.zone for step in protocol.steps if step.zone)
+            named = ", ".join(zones[z].name if z in zones else z for z in worked if z)
+            cells = (
+                f"<strong>{html.escape(protocol.name)}</strong><br><small>"
+                f"{html.escape(protocol.summary)}<br>Zones: {html.escape(named)}</small>",
+                html.escape(protocol.id),
+                html.escape(protocol.setting.capitalize()),
+                html.escape(protocol.version),
+                status,
+                f"{protocol.device_seconds / 60:.1f}",
+                str(len(protocol.steps)),
+            )
+            rows.append("<tr>" + "".join(f'<td style="{_CELL}">{c}</td>' for c in cells) + "</tr>")
+    heading = "".join(
+        f"<th scope='col' style=\"{_CELL};background:{BACKDROP}\">{text}</th>" for text in head
+    )
+    return widgets.HTML(
+        "<table class='pt-library' style='border-collapse:collapse;margin:.3rem 0'>"
+        f"<caption>The protocol library: {len(rows)} protocols</caption>"
+        f"<thead><tr>{heading}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+    )
 
 
 class ProtocolBrowser(widgets.VBox):
