@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import shutil
 
+import pypdf
 import pytest
 
 from conftest import PROTOCOLS
@@ -13,13 +15,21 @@ from helpers import (
     CLIENTS,
     SIGNATURE,
     pdf_pages,
+    pdftotext,
     write_day,
 )
 from protocol_tools import (
+    ExportError,
+    load_library,
     make_day_sheets,
+    session_sheet,
+    sheet_to_pdf,
 )
 from protocol_tools.cli import main
+from protocol_tools.screening.engine import screen
 from protocol_tools.screening.rules import practice_clients
+from protocol_tools.sheets.data import DRAFT_MARK
+from protocol_tools.sheets.render import join_sheet_pdfs
 
 
 def test_a_day_with_bad_rows(tmp_path):
@@ -173,3 +183,67 @@ def test_a_protocol_id_too_long_for_a_file_name_is_that_rows_problem(tmp_path, c
         "2026-11-23_1000_C-0003_express-10.pdf",
         "2026-11-23_all-sheets.pdf",
     ]
+
+
+def test_the_days_pdf_joins_the_sheets_into_what_laying_them_out_at_once_gave(tmp_path):
+    clients = practice_clients()
+    rows = [
+        f"2026-11-23,09:00,C-1016,signature-lift-15,{clients['c16_heart_and_sensitive']}",
+        "2026-11-23,08:15,C-0008,home-maintenance,",  # + the screening questions page
+        f"2026-11-23,10:00,C-1001,express-10,{clients['c01_all_clear']}",
+        "2026-11-23,11:00,C-0009,no-such-protocol,",  # a bad row: not in the day
+        "2026-11-23,12:00,C-0010,full-lift-20,",
+    ]
+    day = write_day(tmp_path, rows)
+    seen: list[tuple[int, int]] = []
+    result = make_day_sheets(
+        day, tmp_path / "out", library=PROTOCOLS, clinic="Lumen", progress=lambda *n: seen.append(n)
+    )
+    assert seen == [(done, 5) for done in range(1, 6)]  # every row, the bad one too
+    assert [p.row for p in result.problems] == [5]
+    library = load_library(PROTOCOLS)
+    sheets = [
+        session_sheet(
+            library[protocol],
+            screening=screen(clients[intake]) if intake else None,
+            date="2026-11-23",
+            client=client,
+            clinic="Lumen",
+        )
+        for client, protocol, intake in [
+            ("C-0008", "home-maintenance", None),
+            ("C-1016", "signature-lift-15", "c16_heart_and_sensitive"),
+            ("C-1001", "express-10", "c01_all_clear"),
+            ("C-0010", "full-lift-20", None),
+        ]
+    ]
+    (combined,) = result.combined
+    joined = combined.read_bytes()
+    at_once = sheet_to_pdf(sheets)  # how the day's PDF was made before: laid out again
+    assert pdf_pages(joined) == pdf_pages(at_once)
+    assert pdftotext(joined) == pdftotext(at_once)
+    assert pdf_pages(joined) == [
+        page for path in result.sheets for page in pdf_pages(path.read_bytes())
+    ]
+    old, new = (pypdf.PdfReader(io.BytesIO(pdf)) for pdf in (at_once, joined))
+    assert new.metadata.title == old.metadata.title == "Session sheets, 4 clients, 2026-11-23"
+    assert new.metadata.author == old.metadata.author == "Lumen"
+    assert [page.mediabox for page in new.pages] == [page.mediabox for page in old.pages]
+    assert new.page_labels == old.page_labels
+    assert new.outline == old.outline
+    for key in ("/Lang", "/ViewerPreferences"):
+        assert new.trailer["/Root"][key] == old.trailer["/Root"][key]
+
+
+def test_a_days_pdf_of_drafts_says_so_in_its_title():
+    sheet = session_sheet(load_library(PROTOCOLS)["express-10"], client="C-1", draft=True)
+    pdfs = [sheet_to_pdf([sheet]), sheet_to_pdf([sheet])]
+    joined = pypdf.PdfReader(io.BytesIO(join_sheet_pdfs(pdfs, [sheet, sheet])))
+    assert (
+        joined.metadata.title
+        == f"{DRAFT_MARK}: Session sheets, 2 clients, {sheet['header']['date']}"
+    )
+    with pytest.raises(ExportError, match="day's PDF"):
+        join_sheet_pdfs([b"%PDF-not really"], [sheet])
+    with pytest.raises(ExportError, match="no sheet"):
+        join_sheet_pdfs([], [])

@@ -55,14 +55,30 @@ def test_sheet_maker_makes_a_day(tmp_path):
     from protocol_tools import sheet_maker
 
     maker = sheet_maker(PROTOCOLS, out_dir=tmp_path)
+    assert maker.day_progress.layout.display == "none"  # no bar before there is work
+    seen: list[tuple[int, int]] = []
+    maker.day_progress.bar.observe(
+        lambda change: seen.append((change["new"], maker.day_progress.bar.max)), names="value"
+    )
     result = maker.make_day()
     assert result is not None
     assert len(result.sheets) == 6
     assert not result.problems
     assert "6 sheet(s) written" in maker.day_status.value
+    # The bar moved row by row to the end, with its label and the count in words.
+    assert seen == [(done, 6) for done in range(1, 7)]
+    progress = maker.day_progress
+    assert progress.layout.display == "flex"
+    assert (progress.bar.value, progress.bar.max) == (6, 6)
+    assert progress.bar.description == "Sheets made"
+    assert ">6 of 6 rows done<" in progress.words.value
+    assert 'role="progressbar"' in progress.words.value
+    assert 'aria-label="Sheets made"' in progress.words.value
+    assert 'aria-valuenow="6"' in progress.words.value
     maker.day_file.value = str(tmp_path / "missing.csv")
     assert maker.make_day() is None
     assert "cannot read it" in maker.day_status.value
+    assert progress.layout.display == "none"  # no bar for a day that never started
 
 
 def test_the_sheet_maker_saves_outside_the_project(monkeypatch, tmp_path):
@@ -238,5 +254,33 @@ def test_the_makers_findings_count_steps_from_one(tmp_path):
     maker.client.value = "C-0042"
     assert maker.preview() == []
     status = maker.status.value
-    assert "step 5 current_uA: 5000 µA is not microcurrent" in status
+    assert "step 5 current µA: 5000 µA is not microcurrent" in status  # no field name as code
     assert "steps[" not in status
+    assert "current_uA" not in status
+    assert "not-microcurrent" not in status.replace('data-rule="not-microcurrent"', "")
+
+
+def test_the_makers_intakes_and_their_problems_are_named_in_words(tmp_path):
+    from protocol_tools import sheet_maker
+
+    maker = sheet_maker(out_dir=tmp_path)
+    shown = dict(maker.intake.options)  # what the list shows -> the practice client's file
+    assert shown["c02 sensitive skin"] == "c02_sensitive_skin"
+    assert not [label for label in shown if "_" in label]
+    answers = (CLIENTS / "c01_all_clear.yaml").read_text("utf-8")
+    bad = answers.replace("birth_date: 1988-04-02", "birth_date: last spring").encode()
+    maker.intake_upload.value = (
+        {
+            "name": "answers.yaml",
+            "type": "application/yaml",
+            "size": len(bad),
+            "content": memoryview(bad),
+            "last_modified": dt.datetime.now(dt.UTC),
+        },
+    )
+    maker.intake.value = "(the uploaded file)"
+    maker.client.value = "C-1001"
+    assert maker.preview() == []
+    status = maker.status.value
+    assert "Date of birth:" in status  # the question as the form asks it
+    assert "birth_date" not in status

@@ -12,7 +12,8 @@ other rows are still made.
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections import deque
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -22,15 +23,26 @@ from ..core.errors import ExportError, IntakeError, ProtocolFileError, ProtocolT
 from .appointments import Appointment, RowProblem, one_line, read_appointments, shown
 from .data import session_sheet
 from .paths import inside, is_file_name, library_file, regular_file
-from .render import save_pdf, sheet_to_pdf
+from .render import SheetPdfJoiner, save_pdf, sheet_to_pdf
 
 if TYPE_CHECKING:
+    from concurrent.futures import Future
+
     from ..protocols.model import Protocol
 
 __all__ = ["IF_EXISTS", "DayResult", "ExistingSheetsError", "RowProblem", "make_day_sheets"]
 
 # What make_day_sheets does with a file name already taken in the output folder.
 IF_EXISTS = ("new-name", "refuse", "replace")
+
+# Told after each row: how many rows are done (made or skipped) and how many there are.
+Progress = Callable[[int, int], None]
+
+# Sheets are laid out in these threads (typst lets go of the GIL while it works) while
+# this one reads the next rows, writes the files and joins the day's PDF; at most
+# _AHEAD rows wait to be written, so the progress bar moves row by row.
+_LAYOUT_THREADS = 2
+_AHEAD = 4
 
 
 @dataclass
@@ -73,6 +85,8 @@ class _DayRun:
     clinic: str | None
     practitioner: str | None
     if_exists: str
+    # Each protocol a row names, read once for the run (a day names a few, many times).
+    protocols: dict[str, Protocol] = field(default_factory=dict, compare=False)
 
 
 def _row_protocol(reference: str, run: _DayRun) -> Protocol:
@@ -156,7 +170,9 @@ def _not_ready(error: ProtocolFileError, protocol: Protocol, reference: str) -> 
 
 
 def _appointment_sheet(appointment: Appointment, run: _DayRun) -> dict[str, Any]:
-    protocol = _row_protocol(appointment.protocol, run)
+    protocol = run.protocols.get(appointment.protocol)
+    if protocol is None:  # a protocol that cannot be used is looked at again, row by row
+        protocol = run.protocols[appointment.protocol] = _row_protocol(appointment.protocol, run)
     screening = _row_screening(appointment, run) if appointment.intake else None
     try:
         return session_sheet(
@@ -207,6 +223,7 @@ def make_day_sheets(
     intake_dir: str | Path | None = None,
     if_exists: Literal["new-name", "refuse", "replace"] = "new-name",
     confine_paths: bool = False,
+    progress: Progress | None = None,
 ) -> DayResult:
     """One PDF per appointment plus one combined PDF per day, in time order.
 
@@ -225,6 +242,10 @@ def make_day_sheets(
     ``confine_paths=True`` is for an appointments file someone else wrote (an
     upload): a protocol is then an id or a file inside the library folder, an intake
     a file inside the intake folder: no full paths, no ``..``, no link leading out.
+
+    ``progress(done, total)`` is called after each row (for a progress bar). The day's
+    PDF joins the rows' PDFs (:func:`join_sheet_pdfs`): the same pages and text as
+    laying the day out in one go, in a fraction of the time.
     """
     if if_exists not in IF_EXISTS:
         raise ValueError(f"if_exists must be one of {IF_EXISTS}, not {if_exists!r}")
@@ -249,30 +270,78 @@ def make_day_sheets(
     if taken and if_exists == "refuse":
         raise ExistingSheetsError(run.out, taken)
     result = DayResult(problems=list(problems), kept=taken if if_exists == "new-name" else [])
-    made = _write_rows(run, ordered, names, result)
-    for day in sorted({appointment.date for appointment, _ in made}):
-        sheets = [sheet for appointment, sheet in made if appointment.date == day]
-        pdf = sheet_to_pdf(sheets, paper=paper)
+    days = _DayWriter(run, names, result, len(ordered), progress).write(ordered)
+    for day, joiner in sorted(days.items()):
+        pdf = joiner.pdf()
         result.combined.append(_write_day_file(run.out, day_names[day], pdf, if_exists))
     result.problems.sort(key=lambda problem: problem.row)
     return result
 
 
-def _write_rows(
-    run: _DayRun, ordered: Sequence[Appointment], names: dict[int, str], result: DayResult
-) -> list[tuple[Appointment, dict[str, Any]]]:
-    """Each row's PDF, its problem recorded in ``result``; the rows made, with their sheet."""
-    made: list[tuple[Appointment, dict[str, Any]]] = []
-    for appointment in ordered:
+@dataclass
+class _Row:
+    """One appointment on its way: its sheet's data and layout, or why it has none."""
+
+    appointment: Appointment
+    sheet: dict[str, Any] | None = None
+    layout: Future[bytes] | None = None
+    error: ProtocolToolsError | None = None
+
+    def ready(self) -> bool:
+        return self.layout is None or self.layout.done()
+
+
+class _DayWriter:
+    """Writes each row's PDF in time order and joins each day's PDF from them."""
+
+    def __init__(
+        self,
+        run: _DayRun,
+        names: dict[int, str],
+        result: DayResult,
+        total: int,
+        progress: Progress | None,
+    ) -> None:
+        self.run, self.names, self.result = run, names, result
+        self.total, self.progress, self.done = total, progress, 0
+        self.days: dict[Any, SheetPdfJoiner] = {}
+
+    def write(self, ordered: Sequence[Appointment]) -> dict[Any, SheetPdfJoiner]:
+        """Every row's PDF (its problem in the result instead); each day's joiner."""
+        from concurrent.futures import ThreadPoolExecutor
+
+        waiting: deque[_Row] = deque()
+        with ThreadPoolExecutor(_LAYOUT_THREADS, thread_name_prefix="sheet-layout") as pool:
+            for appointment in ordered:
+                row = _Row(appointment)
+                try:
+                    row.sheet = _appointment_sheet(appointment, self.run)
+                    row.layout = pool.submit(sheet_to_pdf, [row.sheet], paper=self.run.paper)
+                except ProtocolToolsError as error:
+                    row.error = error
+                waiting.append(row)
+                while waiting and (len(waiting) > _AHEAD or waiting[0].ready()):
+                    self._finish(waiting.popleft())
+            while waiting:
+                self._finish(waiting.popleft())
+        return self.days
+
+    def _finish(self, row: _Row) -> None:
+        appointment = row.appointment
         # New names start from the row's own name: "-2" then means "made again".
-        stem = appointment.stem if run.if_exists == "new-name" else names[appointment.row]
+        stem = appointment.stem if self.run.if_exists == "new-name" else self.names[appointment.row]
         try:
-            sheet = _appointment_sheet(appointment, run)
-            pdf = sheet_to_pdf([sheet], paper=run.paper)
-            target = _write_day_file(run.out, stem, pdf, run.if_exists)
+            if row.error is not None:
+                raise row.error
+            assert row.layout is not None
+            assert row.sheet is not None
+            pdf = row.layout.result()
+            target = _write_day_file(self.run.out, stem, pdf, self.run.if_exists)
         except ProtocolToolsError as error:
-            result.problems.append(RowProblem(appointment.row, one_line(error)))
-            continue
-        result.sheets.append(target)
-        made.append((appointment, sheet))
-    return made
+            self.result.problems.append(RowProblem(appointment.row, one_line(error)))
+        else:
+            self.result.sheets.append(target)
+            self.days.setdefault(appointment.date, SheetPdfJoiner()).add(pdf, row.sheet)
+        self.done += 1
+        if self.progress is not None:
+            self.progress(self.done, self.total)

@@ -24,6 +24,8 @@ from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
 
+from .compilers import typst_fonts
+
 __all__ = ["Coverage", "font_coverage"]
 
 # typst ships Libertinus Serif, New Computer Modern and DejaVu Sans Mono inside
@@ -174,8 +176,7 @@ class Coverage:
 
 @cache
 def font_coverage(font_paths: tuple[str, ...] = ()) -> Coverage:
-    """What the fonts typst sees (system fonts plus ``font_paths``) can draw."""
-    import typst
-
-    fonts = typst.Fonts(font_paths=list(font_paths)).fonts()
+    """What the fonts typst sees (system fonts plus ``font_paths``) can draw: the
+    fonts the sheets' compilers use (:func:`.compilers.typst_fonts`, searched once)."""
+    fonts = typst_fonts(font_paths).fonts()
     return Coverage.of_files(sorted({font.path for font in fonts if font.path}))

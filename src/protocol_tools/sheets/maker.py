@@ -27,14 +27,16 @@ from typing import Any
 import ipywidgets as widgets
 
 from ..core.atomic import write_new_file
-from ..core.errors import ProtocolFileError, ProtocolToolsError
+from ..core.errors import IntakeError, ProtocolFileError, ProtocolToolsError
 from ..core.paths import SHEETS_ENV, data_dir, sheets_dir
 from ..protocols.loading import Library, load_library
 from ..protocols.model import Protocol
+from ..screening.display import field_label
 from ..views.html import alert_html, findings_html
 from ..views.palette import MUTED
 from .data import DRAFT_MARK, session_sheet
 from .day import DayResult, make_day_sheets
+from .progress import ProgressInWords
 from .render import sheet_file_stem, sheet_png_pages, sheet_to_pdf
 
 __all__ = ["SHEETS_ENV", "SheetMaker", "default_sheets_dir", "sheet_maker"]
@@ -59,12 +61,25 @@ def _message(kind: str, text: str) -> str:
 
 def _error_html(error: ProtocolToolsError, hide: tuple[str, str] | None = None) -> str:
     """An error in words; a refused protocol's findings listed below it, in people's
-    words (steps counted from 1, no rule codes). ``hide``: a path to show as another."""
+    words (steps counted from 1, no rule codes), or an intake's problems each under its
+    question's label. ``hide``: a path to show as another."""
     findings = error.findings if isinstance(error, ProtocolFileError) else []
-    text = str(error.args[0]) if findings else str(error)
+    problems = error.problems if isinstance(error, IntakeError) else []
+    text = str(error.args[0]) if findings or problems else str(error)
     if hide is not None:
         text = text.replace(*hide)
-    return alert_html("error", "Error:", text, details_html=findings_html(findings, place="line"))
+    details = findings_html(findings, place="line")
+    if problems:
+        details += (
+            "<ul>"
+            + "".join(
+                f"<li><strong>{html.escape(field_label(field.split('[')[0]))}:</strong> "
+                f"{html.escape(message)}</li>"
+                for field, message in problems
+            )
+            + "</ul>"
+        )
+    return alert_html("error", "Error:", text, details_html=details)
 
 
 def _download_link(pdf: bytes, name: str) -> str:
@@ -145,7 +160,13 @@ class SheetMaker(widgets.Tab):
         self.client = _text("Client code", "e.g. C-0042 (from the intake when empty)")
         self.client_name = _text("Client name", "optional: printed only when filled in")
         self.intake = widgets.Dropdown(
-            options=[NO_INTAKE, UPLOADED, *self.practice],
+            # A practice client by name in words ("c02 sensitive skin"), as the
+            # screening practice and the guided session list them.
+            options=[
+                (NO_INTAKE, NO_INTAKE),
+                (UPLOADED, UPLOADED),
+                *((stem.replace("_", " "), stem) for stem in self.practice),
+            ],
             value=NO_INTAKE,
             description="Intake",
             style=_LABEL,
@@ -217,6 +238,7 @@ class SheetMaker(widgets.Tab):
             layout=widgets.Layout(width="14rem"),
         )
         self.day_status = widgets.HTML()
+        self.day_progress = ProgressInWords("Sheets made", "row")
         self.day_button.on_click(lambda _: self.make_day())
         return widgets.VBox(
             [
@@ -233,6 +255,7 @@ class SheetMaker(widgets.Tab):
                 self.day_intakes,
                 self.day_out,
                 self.day_button,
+                self.day_progress,
                 self.day_status,
             ]
         )
@@ -259,7 +282,7 @@ class SheetMaker(widgets.Tab):
             screening = self._screening()
         except ProtocolToolsError as error:
             if self.intake.value != UPLOADED:  # nothing uploaded yet is not an error
-                self.status.value = _message("Error", str(error))
+                self.status.value = _error_html(error)
             return
         if screening is not None:
             self.date.value = screening.date
@@ -341,6 +364,8 @@ class SheetMaker(widgets.Tab):
             )
             return None
         shown = Path(upload[0]).name if upload is not None else self.day_file.value.strip()
+        self.day_progress.hide()  # shown again by the first row done
+        self.day_status.value = _message("Note", "Making the day's sheets…")
         try:
             with tempfile.TemporaryDirectory() as folder:
                 source = Path(self.day_file.value.strip())
@@ -372,6 +397,7 @@ class SheetMaker(widgets.Tab):
             clinic=self.clinic.value.strip() or None,
             practitioner=self.practitioner.value.strip() or None,
             confine_paths=True,
+            progress=self.day_progress.update,
         )
 
 
