@@ -41,6 +41,9 @@ def test_build_save_and_validate_a_protocol_by_clicking(voila, page, tmp_path, m
     add = page.get_by_role("button", name="Add step", exact=True)
     add.wait_for()
     page.get_by_text("Passes every check.").wait_for()
+    # The table comes first; the charts wait below the screen until someone scrolls there.
+    page.get_by_text("The charts follow in a moment.").wait_for(state="attached")
+    assert page.locator(".js-plotly-plot").count() == 0
 
     # The blank protocol has 11 steps; a new treatment step lands before the closing one.
     add.click()
@@ -56,12 +59,25 @@ def test_build_save_and_validate_a_protocol_by_clicking(voila, page, tmp_path, m
     assert page.get_by_label("Step 12 side").input_value() == "left"
     page.get_by_text("Neck: left 0 s, right 60 s").wait_for(state="detached")
 
+    # A step turned into a closing step shows its action box instead of zone, side and
+    # technique (the rows share their layouts: a row takes the hidden or the shown one).
+    page.get_by_label("Step 12 kind").select_option("closing")
+    page.get_by_label("Step 12 action").wait_for()
+    page.get_by_label("Step 12 zone").wait_for(state="hidden")
+    page.get_by_label("Step 11 zone").wait_for()  # its neighbour is still a treatment step
+    page.get_by_label("Step 12 kind").select_option("treatment")
+    page.get_by_label("Step 12 action").wait_for(state="hidden")
+    page.get_by_label("Step 12 zone").select_option(label="Neck")
+    page.get_by_label("Step 12 side").select_option("left")
+
     target = page.get_by_label("Target minutes")
     target.fill("12")
     target.press("Enter")
     page.get_by_text("Passes every check.").wait_for()
     # The face map draws the path: stops 11 and 12 are the new neck steps.
     page.get_by_text("11. Neck (client's right) → 12. Neck (client's left)").wait_for()
+    # The charts (and plotly's script) come once someone scrolls to them.
+    page.get_by_role("heading", name="4. Charts").evaluate("(heading) => heading.scrollIntoView()")
     page.locator(".js-plotly-plot").nth(2).wait_for()
 
     page.get_by_role("textbox", name="New id").fill("neck-lift-12")

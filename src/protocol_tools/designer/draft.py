@@ -29,7 +29,7 @@ from ..core.errors import LibraryError, ProtocolFileError
 from ..core.findings import Finding
 from ..core.safe_yaml import YamlProblem, read_text_file
 from ..protocols.checks import validate
-from ..protocols.folder import id_used_elsewhere, starting_protocol_text
+from ..protocols.folder import starting_protocol_text
 from ..protocols.loading import (
     default_library_dir,
     load_library,
@@ -48,6 +48,7 @@ from .document import (
     plain,
     read_document,
 )
+from .folder_ids import duplicate_id_findings
 from .store import BUMPS, Origin, SavedMeanwhileError, bump_version, fingerprint
 from .values import (
     KINDS,
@@ -209,7 +210,9 @@ class ProtocolDraft:
         """The protocol (None if it does not fit the format) and every finding.
 
         A draft opened from a file is also checked against the other files of its
-        folder: another file holding the same id is a ``duplicate-id`` error.
+        folder: another file holding the same id is a ``duplicate-id`` error. (The
+        ids of the folder's files are read again only where a file changed:
+        :mod:`~protocol_tools.designer.folder_ids`.)
         """
         try:
             protocol = self.protocol()
@@ -217,7 +220,7 @@ class ProtocolDraft:
             return None, error.findings
         findings = validate(protocol)
         if self.origin is not None:
-            findings = id_used_elsewhere(protocol, self.origin.path) + findings
+            findings = duplicate_id_findings(protocol, self.origin.path) + findings
         return protocol, findings
 
     def findings(self) -> list[Finding]:

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from ..protocols.model import Protocol
 from ..reference.data import reference
-from ..reference.geometry import zone_geometry
+from ..reference.geometry import face_geometry
 
-__all__ = ["Stop", "path_stops", "path_text"]
+__all__ = ["Stop", "path_stops", "path_text", "stops_text"]
 
 # (step number, zone, half, [x, y]) of one stop of the probes.
 Stop = tuple[int, str, str, list[float]]
@@ -27,7 +27,7 @@ def path_stops(protocol: Protocol) -> list[Stop]:
     A step on both sides stops on the client's right half, then the left. A zone
     visited again is nudged so its numbers do not cover each other.
     """
-    zones = zone_geometry()["zones"]
+    zones = face_geometry()["zones"]  # read only
     visits: dict[tuple[str, str], int] = {}
     stops: list[Stop] = []
     for entry in protocol.timeline():
@@ -51,9 +51,14 @@ def path_stops(protocol: Protocol) -> list[Stop]:
 
 def path_text(protocol: Protocol) -> str:
     """The treatment path in words, for readers who cannot see the picture."""
+    return stops_text(path_stops(protocol))
+
+
+def stops_text(stops: list[Stop]) -> str:
+    """:func:`path_text` of the stops :func:`path_stops` gave."""
     names = reference().zones
     parts = [
         f"{number}. {names[zone].name if zone in names else zone} (client's {half})"
-        for number, zone, half, _ in path_stops(protocol)
+        for number, zone, half, _ in stops
     ]
     return " → ".join(parts) if parts else "No treatment step yet."

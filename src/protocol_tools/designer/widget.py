@@ -9,33 +9,37 @@ compare two protocols::
     >>> designer                                # doctest: +SKIP
 
 Every edit goes through :class:`protocol_tools.ProtocolDraft`; this module only
-draws. Charts redraw only when something they show has changed. The step rows,
-the save and compare sections, the messages and the face map are drawn by the
-``widget_*`` modules beside this one.
+draws. The page shows the table and its controls first; the charts follow, drawn
+in a thread of their own after the first paint and after each edit, put on the page
+once someone scrolls to them, and drawn again only when something they show changed
+(``widget_charts``). The step
+rows, the save and compare sections, the messages and the face map are drawn by
+the ``widget_*`` modules beside this one.
+
+``ProtocolDesigner(eager=True)`` draws every chart at once and after each edit, in
+the caller, as the designer did before; outside a kernel, :meth:`wait_for_charts`
+draws what is pending.
 """
 
 from __future__ import annotations
 
 import html
-import json
 from pathlib import Path
 from typing import Any
 
 import ipywidgets as widgets
-from IPython.display import display
 
 from ..core.errors import ProtocolToolsError
 from ..protocols.loading import default_library_dir, load_library
 from ..protocols.model import Protocol
-from ..views.charts import timeline_figure, zone_time_figure
 from ..views.html import findings_html
 from .draft import ProtocolDraft
-from .path import path_text
 from .values import SETTINGS
+from .widget_charts import ChartPane
 from .widget_face import face_path_figure
 from .widget_html import ok_html, problem_html, summary_html
 from .widget_save import DRAFT_CHOICE, SaveAndCompare
-from .widget_steps import StepRow, number_text, parse_number, step_table_header
+from .widget_steps import RowLooks, StepRow, number_text, parse_number, step_table_header
 
 __all__ = ["ProtocolDesigner", "face_path_figure", "protocol_designer"]
 
@@ -46,12 +50,12 @@ _LABEL = {"description_width": "initial"}
 class ProtocolDesigner(SaveAndCompare, widgets.VBox):
     """The whole designer: start, edit, check, chart, save and compare."""
 
-    def __init__(self, library_dir: str | Path | None = None) -> None:
+    def __init__(self, library_dir: str | Path | None = None, *, eager: bool = False) -> None:
         self.library_dir = Path(library_dir) if library_dir is not None else default_library_dir()
         self.draft = ProtocolDraft.blank()
         self.snapshots: dict[str, Protocol] = {}  # versions seen this session, by label
-        self._chart_key: str | None = None
         self.rows: list[StepRow] = []
+        self.charts = ChartPane(eager=eager)
         sections = {
             "1. Start": self._build_start(),
             "2. Details": self._build_details(),
@@ -65,8 +69,8 @@ class ProtocolDesigner(SaveAndCompare, widgets.VBox):
             children += [widgets.HTML(f"<h3>{html.escape(title)}</h3>"), *parts]
         super().__init__(children)
         self.add_class("pt-designer")
-        self._refresh_library()
-        self.start(_BLANK)
+        self._open(self.draft)  # the blank protocol made above
+        self.charts.arm()
 
     # -- building the sections -----------------------------------------------------------
     def _build_start(self) -> list[widgets.Widget]:
@@ -124,15 +128,32 @@ class ProtocolDesigner(SaveAndCompare, widgets.VBox):
             description="Add step", tooltip="Add a treatment step after the last one"
         )
         self.add_button.on_click(lambda _b: self._act("add", None))
+        self._looks = RowLooks()
         self.table = widgets.VBox([step_table_header(), self.rows_box, self.add_button])
         return [self.checks, self.protocol_findings, self.table]
 
     def _build_charts(self) -> list[widgets.Widget]:
-        self.timeline_out = widgets.Output()
-        self.zone_out = widgets.Output()
-        self.face_out = widgets.Output()
-        self.path_words = widgets.HTML()
-        return [self.timeline_out, widgets.HBox([self.zone_out, self.face_out]), self.path_words]
+        charts = self.charts
+        self.timeline_out, self.zone_out, self.face_out = (
+            charts.timeline_out,
+            charts.zone_out,
+            charts.face_out,
+        )
+        self.path_words = charts.path_words
+        return charts.parts
+
+    @property
+    def charts_pending(self) -> bool:
+        """Whether the charts are still to follow the latest edit."""
+        return self.charts.pending
+
+    def wait_for_charts(self, timeout: float | None = None) -> bool:
+        """Until the charts show the latest edit (False if ``timeout`` seconds ran out)."""
+        return self.charts.wait(timeout)
+
+    def close(self) -> None:
+        self.charts.stop()
+        super().close()
 
     # -- opening ---------------------------------------------------------------------
     def _refresh_library(self) -> None:
@@ -163,12 +184,16 @@ class ProtocolDesigner(SaveAndCompare, widgets.VBox):
         """Start over from the blank protocol (``"__blank__"``) or a library id."""
         try:
             if choice == _BLANK:
-                self.draft = ProtocolDraft.blank()
+                draft = ProtocolDraft.blank()
             else:
-                self.draft = ProtocolDraft.from_library(choice, self.library_dir)
+                draft = ProtocolDraft.from_library(choice, self.library_dir)
         except ProtocolToolsError as error:
             self.status.value = problem_html(error)
             return
+        self._open(draft)
+
+    def _open(self, draft: ProtocolDraft) -> None:
+        self.draft = draft
         if self.draft.origin is not None:
             self._remember(self.draft, "as opened")
             self.status.value = ok_html(
@@ -179,7 +204,6 @@ class ProtocolDesigner(SaveAndCompare, widgets.VBox):
             self.status.value = ok_html("Started a blank protocol from the template.")
         self.note.value = ""
         self.new_id.value = ""
-        self._chart_key = None
         self._refresh_library()
         self.refresh()
 
@@ -254,7 +278,7 @@ class ProtocolDesigner(SaveAndCompare, widgets.VBox):
         by_step = self.draft.findings_by_step(findings)
         count = len(self.draft)
         while len(self.rows) < count:
-            self.rows.append(StepRow(len(self.rows), self.edit_step, self._act))
+            self.rows.append(StepRow(len(self.rows), self.edit_step, self._act, self._looks))
         for index in range(count):
             self.rows[index].show(self.draft.step(index), count, by_step.get(index, []))
         if len(self.rows_box.children) != count:
@@ -263,7 +287,7 @@ class ProtocolDesigner(SaveAndCompare, widgets.VBox):
         self.protocol_findings.value = findings_html(by_step.get(None, []))
         self._show_details()
         self._show_save_fields()
-        self._draw_charts(protocol)
+        self.charts.show(protocol)  # after the table, and never in its way
 
     def _show_details(self) -> None:
         self._syncing = True
@@ -277,51 +301,10 @@ class ProtocolDesigner(SaveAndCompare, widgets.VBox):
         finally:
             self._syncing = False
 
-    def _draw_charts(self, protocol: Protocol | None) -> None:
-        if protocol is None:
-            key = "unreadable"
-        else:
-            # Cues and directions do not show on the charts, so typing them redraws nothing.
-            key = json.dumps(
-                [
-                    protocol.name,
-                    protocol.defaults.model_dump(),
-                    [
-                        step.model_dump(exclude={"cue", "direction", "action"})
-                        for step in protocol.steps
-                    ],
-                ],
-                default=str,
-            )
-        if key == self._chart_key:
-            return
-        self._chart_key = key
-        for out in (self.timeline_out, self.zone_out, self.face_out):
-            out.clear_output(wait=True)
-        if protocol is None:
-            with self.timeline_out:
-                display(
-                    widgets.HTML(
-                        problem_html(
-                            "The charts come back once the protocol fits the format: "
-                            "see the checks above."
-                        )
-                    )
-                )
-            self.path_words.value = ""
-            return
-        with self.timeline_out:
-            display(timeline_figure(protocol))
-        with self.zone_out:
-            display(zone_time_figure(protocol))
-        with self.face_out:
-            display(face_path_figure(protocol))
-        self.path_words.value = (
-            f"<p><strong>Treatment path:</strong> {html.escape(path_text(protocol))}</p>"
-        )
 
-
-def protocol_designer(library_dir: str | Path | None = None) -> ProtocolDesigner:
+def protocol_designer(
+    library_dir: str | Path | None = None, *, eager: bool = False
+) -> ProtocolDesigner:
     """The protocol designer on the library folder (default: ``$PROTOCOL_TOOLS_LIBRARY``
-    or the project's ``protocols/``)."""
-    return ProtocolDesigner(library_dir)
+    or the project's ``protocols/``); ``eager=True`` draws the charts at once."""
+    return ProtocolDesigner(library_dir, eager=eager)

@@ -1,4 +1,9 @@
-"""The designer's step table: one row of controls per step (a view)."""
+"""The designer's step table: one row of controls per step (a view).
+
+Every ipywidgets control brings a layout and a style of its own, each a widget the
+page must load too; the rows share theirs (:class:`RowLooks`), so a table of a dozen
+steps loads about a third of the widgets it would otherwise.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +12,8 @@ from collections.abc import Callable
 from typing import Any
 
 import ipywidgets as widgets
+from ipywidgets.widgets.widget_description import DescriptionStyle
+from ipywidgets.widgets.widget_string import HTMLStyle, TextStyle
 
 from ..core.findings import Finding
 from ..core.text import number
@@ -15,7 +22,14 @@ from ..views.html import findings_html
 from ..views.palette import RULE
 from .values import KINDS, SIDES
 
-__all__ = ["COLUMNS", "StepRow", "number_text", "parse_number", "step_table_header"]
+__all__ = [
+    "COLUMNS",
+    "RowLooks",
+    "StepRow",
+    "number_text",
+    "parse_number",
+    "step_table_header",
+]
 
 # Column widths; the header and every row share them so the rows read as a table.
 COLUMNS = (
@@ -32,14 +46,39 @@ COLUMNS = (
 )
 _WIDTH = dict(COLUMNS)
 _HIDDEN_LABEL = {"description_width": "0px"}  # the column header is the visible label
+# The action box stands in for the zone, side and technique cells of a prep or closing step.
+_ACTION_WIDTH = "calc(23rem + 8px)"
 
 
-def _cell(kind: type, column: str, **options: Any) -> widgets.Widget:
-    return kind(
-        layout=widgets.Layout(width=_WIDTH[column], margin="1px 2px"),
-        style=_HIDDEN_LABEL,
-        **options,
-    )
+class RowLooks:
+    """The layouts and styles every row of one designer shares (a row shows or hides a
+    cell by taking the cell's shown or hidden layout)."""
+
+    def __init__(self) -> None:
+        widths = {**_WIDTH, "Action": _ACTION_WIDTH}
+        self.shown = {c: widgets.Layout(width=w, margin="1px 2px") for c, w in widths.items()}
+        self.hidden = {
+            c: widgets.Layout(width=w, margin="1px 2px", display="none")
+            for c, w in widths.items()
+            if c in ("Zone", "Side", "Technique", "Action")
+        }
+        self.number = widgets.Layout(width=_WIDTH["No."], margin="4px 2px")
+        self.indented = widgets.Layout(margin="0 0 0 2.7rem")
+        self.plain = widgets.Layout()
+        self.button = widgets.Layout(width="auto", margin="1px 3px")
+        self.row = widgets.Layout(border_bottom=f"1px solid {RULE}", padding="4px 0")
+        self.choice_style = DescriptionStyle(**_HIDDEN_LABEL)
+        self.text_style = TextStyle(**_HIDDEN_LABEL)
+        self.button_style = widgets.ButtonStyle()
+        self.html_style = HTMLStyle()
+
+    def cell(self, column: str, shown: bool = True) -> widgets.Layout:
+        return self.shown[column] if shown else self.hidden[column]
+
+
+def _cell(kind: type, column: str, looks: RowLooks, **options: Any) -> widgets.Widget:
+    style = looks.text_style if kind is widgets.Text else looks.choice_style
+    return kind(layout=looks.cell(column), style=style, **options)
 
 
 def number_text(value: Any) -> str:
@@ -56,56 +95,64 @@ class StepRow(widgets.VBox):
         index: int,
         on_edit: Callable[[int, str, Any], None],
         on_action: Callable[[str, int], None],
+        looks: RowLooks | None = None,
     ) -> None:
         self.index = index
+        self.looks = looks = looks if looks is not None else RowLooks()
         self.fields = self._build_fields(index + 1)
         self.syncing = False
         for name, control in self.fields.items():
             control.observe(self._relay(name, on_edit), names="value")
         self.buttons = self._build_buttons(index + 1, on_action)
-        self.findings = widgets.HTML(layout=widgets.Layout(margin="0 0 0 2.7rem"))
-        self.message = widgets.HTML()
-        cells = widgets.HBox([self.number, *self.fields.values()])
-        actions = widgets.HBox(
-            [*self.buttons.values(), self.message], layout=widgets.Layout(margin="0 0 0 2.7rem")
-        )
-        super().__init__(
-            [cells, actions, self.findings],
-            layout=widgets.Layout(border_bottom=f"1px solid {RULE}", padding="4px 0"),
-        )
+        self.findings = widgets.HTML(layout=looks.indented, style=looks.html_style)
+        self.message = widgets.HTML(layout=looks.plain, style=looks.html_style)
+        cells = widgets.HBox([self.number, *self.fields.values()], layout=looks.plain)
+        actions = widgets.HBox([*self.buttons.values(), self.message], layout=looks.indented)
+        super().__init__([cells, actions, self.findings], layout=looks.row)
         self.add_class("pt-step-row")
 
     def _build_fields(self, n: int) -> dict[str, widgets.Widget]:
         """The row's cells, by step field, in the order the header shows them."""
         ref = reference()
+        looks = self.looks
         self.number = widgets.HTML(
-            f"<strong>{n}</strong>", layout=widgets.Layout(width=_WIDTH["No."], margin="4px 2px")
+            f"<strong>{n}</strong>", layout=looks.number, style=looks.html_style
         )
         self.kind = _cell(
-            widgets.Dropdown, "Kind", options=[(k, k) for k in KINDS], description=f"Step {n} kind"
+            widgets.Dropdown,
+            "Kind",
+            looks,
+            options=[(k, k) for k in KINDS],
+            description=f"Step {n} kind",
         )
         self.zone = _cell(
             widgets.Dropdown,
             "Zone",
+            looks,
             options=[(zone.name, zone_id) for zone_id, zone in ref.zones.items()],
             description=f"Step {n} zone",
         )
         self.side = _cell(
-            widgets.Dropdown, "Side", options=[(s, s) for s in SIDES], description=f"Step {n} side"
+            widgets.Dropdown,
+            "Side",
+            looks,
+            options=[(s, s) for s in SIDES],
+            description=f"Step {n} side",
         )
         self.technique = _cell(
             widgets.Dropdown,
             "Technique",
+            looks,
             options=[(t.name, t_id) for t_id, t in ref.techniques.items()],
             description=f"Step {n} technique",
         )
-        self.action = widgets.Text(
+        self.action = _cell(
+            widgets.Text,
+            "Action",
+            looks,
             description=f"Step {n} action",
             placeholder="What to do",
             continuous_update=False,
-            style=_HIDDEN_LABEL,
-            # as wide as the zone, side and technique cells it stands in for
-            layout=widgets.Layout(width="calc(23rem + 8px)", margin="1px 2px"),
         )
         self._build_number_fields(n)
         return {
@@ -123,39 +170,37 @@ class StepRow(widgets.VBox):
 
     def _build_number_fields(self, n: int) -> None:
         """The number cells and the cue."""
-        self.passes = _cell(
-            widgets.Text, "Passes", description=f"Step {n} passes", continuous_update=False
-        )
-        self.seconds = _cell(
-            widgets.Text, "Seconds", description=f"Step {n} seconds", continuous_update=False
-        )
-        self.hold = _cell(
-            widgets.Text, "Hold s", description=f"Step {n} hold seconds", continuous_update=False
-        )
-        self.current = _cell(
-            widgets.Text, "Current µA", description=f"Step {n} current µA", continuous_update=False
-        )
-        self.cue = _cell(
-            widgets.Text,
-            "Cue",
-            description=f"Step {n} cue",
-            continuous_update=False,
-            placeholder="Short cue (optional)",
-        )
+        looks = self.looks
+
+        def box(column: str, label: str, **options: Any) -> widgets.Text:
+            return _cell(
+                widgets.Text, column, looks, description=f"Step {n} {label}",
+                continuous_update=False, **options,
+            )  # fmt: skip
+
+        self.passes = box("Passes", "passes")
+        self.seconds = box("Seconds", "seconds")
+        self.hold = box("Hold s", "hold seconds")
+        self.current = box("Current µA", "current µA")
+        self.cue = box("Cue", "cue", placeholder="Short cue (optional)")
 
     def _build_buttons(
         self, n: int, on_action: Callable[[str, int], None]
     ) -> dict[str, widgets.Button]:
         # No icons: Font Awesome's glyphs would join each button's accessible name.
+        words = {
+            "up": f"Move step {n} up",
+            "down": f"Move step {n} down",
+            "duplicate": f"Duplicate step {n}",
+            "remove": f"Remove step {n}",
+            "mirror": f"Mirror step {n} to other side",
+        }
+        looks = self.looks
         buttons = {
-            "up": widgets.Button(description=f"Move step {n} up"),
-            "down": widgets.Button(description=f"Move step {n} down"),
-            "duplicate": widgets.Button(description=f"Duplicate step {n}"),
-            "remove": widgets.Button(description=f"Remove step {n}"),
-            "mirror": widgets.Button(description=f"Mirror step {n} to other side"),
+            action: widgets.Button(description=text, layout=looks.button, style=looks.button_style)
+            for action, text in words.items()
         }
         for action, button in buttons.items():
-            button.layout = widgets.Layout(width="auto", margin="1px 3px")
             button.on_click(lambda _b, action=action: on_action(action, self.index))
         return buttons
 
@@ -179,9 +224,9 @@ class StepRow(widgets.VBox):
                 # An unknown value (a typo in the file) shows as no choice; the
                 # finding under the row names it.
                 control.value = value if value in valid else None
-                control.layout.display = None if treatment else "none"
+                control.layout = self.looks.cell(name.capitalize(), shown=treatment)
             self.action.value = step.get("action") or ""
-            self.action.layout.display = "none" if treatment else None
+            self.action.layout = self.looks.cell("Action", shown=not treatment)
             for name in ("passes", "hold_seconds", "current_uA"):
                 self.fields[name].value = number_text(step.get(name))
                 self.fields[name].disabled = not treatment
