@@ -37,6 +37,7 @@ from .scoring import (
 )
 from .trainee_account import TraineeAccount, current_account
 from .trainee_sign_in import TraineeSignIn
+from .widgets import question_box
 
 __all__ = ["QuizAttempt", "feedback_html", "quiz_attempt", "score_html"]
 
@@ -110,24 +111,10 @@ class QuizAttempt(widgets.VBox):
         self.questions = draw_attempt(self._topic, seed=shuffle.randrange(2**32))
         self.radios, self.feedback, boxes = {}, {}, []
         for position, question in enumerate(self.questions, start=1):
-            options = list(enumerate(question.choices))
-            shuffle.shuffle(options)
-            radio = widgets.RadioButtons(
-                options=[(text, index) for index, text in options],
-                value=None,
-                description="Your answer",
-                style=_LABELS,
-                layout=widgets.Layout(width="auto"),
+            box, self.radios[question.id], self.feedback[question.id] = question_box(
+                position, question, shuffle
             )
-            self.radios[question.id] = radio
-            self.feedback[question.id] = widgets.HTML()
-            heading = widgets.HTML(
-                f"<p class='pt-question' style='font-size:1.1em;margin-bottom:0.2em'>"
-                f"<strong>{position}. {html.escape(question.question)}</strong></p>"
-            )
-            box = widgets.VBox([heading, radio, self.feedback[question.id]])
             box.add_class("pt-quiz-question")
-            box.add_class(f"pt-question-{question.id}")
             boxes.append(box)
         self.items.children = boxes
         self.score = None

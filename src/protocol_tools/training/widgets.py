@@ -187,24 +187,9 @@ class Quiz(widgets.VBox):
             self._random.shuffle(order)
         boxes = []
         for position, question in enumerate(order, start=1):
-            options = list(enumerate(question.choices))
-            if self._random:
-                self._random.shuffle(options)
-            radio = widgets.RadioButtons(
-                options=[(text, index) for index, text in options],
-                value=None,
-                description="Your answer",
-                style=_WIDE,
-                layout=widgets.Layout(width="auto"),
+            box, self.radios[question.id], self.feedback[question.id] = question_box(
+                position, question, self._random
             )
-            self.radios[question.id] = radio
-            self.feedback[question.id] = widgets.HTML()
-            heading = widgets.HTML(
-                f"<p class='pt-question' style='font-size:1.1em;margin-bottom:0.2em'>"
-                f"<strong>{position}. {html.escape(question.question)}</strong></p>"
-            )
-            box = widgets.VBox([heading, radio, self.feedback[question.id]])
-            box.add_class(f"pt-question-{question.id}")
             boxes.append(box)
         self.items.children = boxes
         self.score.value = ""
@@ -251,6 +236,32 @@ class Quiz(widgets.VBox):
             f"{len(self.questions)} right</strong></p>"
         )
         return right
+
+
+def question_box(
+    position: int, question: QuizQuestion, shuffle: random.Random | None = None
+) -> tuple[widgets.VBox, widgets.RadioButtons, widgets.HTML]:
+    """One question as the quizzes show it: its number and text, the choices as radio
+    buttons labelled *Your answer* (shuffled by ``shuffle`` when given; each choice's
+    value is its number in the file) and a place for the feedback."""
+    options = list(enumerate(question.choices))
+    if shuffle is not None:
+        shuffle.shuffle(options)
+    radio = widgets.RadioButtons(
+        options=[(text, index) for index, text in options],
+        value=None,
+        description="Your answer",
+        style=_WIDE,
+        layout=widgets.Layout(width="auto"),
+    )
+    feedback = widgets.HTML()
+    heading = widgets.HTML(
+        f"<p class='pt-question' style='font-size:1.1em;margin-bottom:0.2em'>"
+        f"<strong>{position}. {html.escape(question.question)}</strong></p>"
+    )
+    box = widgets.VBox([heading, radio, feedback])
+    box.add_class(f"pt-question-{question.id}")
+    return box, radio, feedback
 
 
 def _feedback_html(verdict: str, source: str) -> str:
