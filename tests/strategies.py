@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as _dt
+import io as _io
 from dataclasses import fields
 
 from hypothesis import strategies as st
@@ -362,3 +363,96 @@ def browser_events(draw, events: tuple[str, ...], steps: int):
 
 
 # -- session timer (issue 9) end
+
+# -- validation speed (issue 14) begin
+# The quick YAML reader and the quick format check must say exactly what the bounded
+# event builder and the model say, on any text and any data: these draw both.
+
+# Pieces of YAML, significant and hostile: put together at random they make plain
+# documents, tagged and aliased ones, duplicate and merge keys, tabs, flow collections,
+# several documents, odd scalars and plain syntax errors.
+_YAML_PIECES = (
+    *("a", "b", "seconds", "zone", "1", "true", "~", "<<", "Zoë 𝄞"),
+    *(": ", ":", "- ", "-", "? ", ", ", "[", "]", "{", "}", "\n", "\n  ", "\n    ", "  "),
+    *("'q'", '"d\\n"', "|\n  x\n", ">\n  y\n", "# c", "---\n", "...\n", "%YAML 1.2\n"),
+    *("&a ", "*a", "!!str ", "!!int ", "! ", "!x ", "!!python/name:os.system "),
+    *("45", "-30", "0.5", "1.0.0", "1e3", ".nan", "-.inf", "0x1F", "0o17", "007"),
+    *("2026-11-23", "2026-02-30", "2026-11-23T10:00:00Z", "null", "yes", "\t", "x" * 30),
+    *("[" * 12, "]" * 12, "{a: " * 12, "- " * 12, "\n" + " " * 12 + "- "),
+)
+yaml_texts = st.lists(st.sampled_from(_YAML_PIECES), max_size=40).map("".join)
+
+# Values a person or a broken editor might put in any field of a protocol.
+_FIELD_VALUES = st.one_of(
+    st.sampled_from(
+        [None, True, False, 0, 1, -1, 45, 45.0, 0.5, 2**53, 2**60, 1e308, 10**400, "", " "]
+    ),
+    st.sampled_from(["x" * 301, "1.0.0", "1.0.0\n", "١.٠.٠", "Demo-Lift", "demo-lift", "l"]),
+    st.sampled_from(["left", "right", "both", "treatment", "prep", "clinic", "home"]),
+    st.sampled_from([[], {}, [1], {"a": 1}, _dt.date(2026, 11, 23), "jawline", "glide"]),
+    st.sampled_from([float("inf"), float("nan"), "full-face", "targeted", "draft"]),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.integers(min_value=-(10**20), max_value=10**20),
+    printable,
+)
+
+
+@st.composite
+def changed_protocol_documents(draw):
+    """Protocol data, then a few changes anywhere: a value replaced by anything, a field
+    left out or one added, a step dropped or made something else."""
+    document = draw(protocol_documents())
+    for _ in range(draw(st.integers(min_value=0, max_value=4))):
+        steps = document.get("steps")
+        places = [document]
+        if isinstance(document.get("defaults"), dict):
+            places.append(document["defaults"])
+        if isinstance(steps, list):
+            places += [step for step in steps if isinstance(step, dict)]
+        place = draw(st.sampled_from(places))
+        change = draw(st.sampled_from(["value", "remove", "add", "step"]))
+        if change == "value" or not place:
+            key = draw(st.one_of(st.sampled_from(sorted(place) or ["id"]), printable))
+            place[key] = draw(_FIELD_VALUES)
+        elif change == "remove":
+            del place[draw(st.sampled_from(sorted(place)))]
+        elif change == "add":
+            place[draw(printable.filter(bool))] = draw(_FIELD_VALUES)
+        elif isinstance(steps, list) and steps:
+            steps[draw(st.integers(0, len(steps) - 1))] = draw(_FIELD_VALUES)
+    return document
+
+
+@st.composite
+def changed_protocol_texts(draw):
+    """A protocol file's text with a few slips of the keyboard: a character dropped,
+    added or doubled, a tab, a line repeated or two lines swapped."""
+    from ruamel.yaml import YAML
+
+    stream = _io.StringIO()
+    writer = YAML(typ="safe", pure=True)
+    writer.default_flow_style = draw(st.sampled_from([False, None]))
+    writer.dump(draw(protocol_documents()), stream)
+    text = stream.getvalue()
+    for _ in range(draw(st.integers(min_value=0, max_value=3))):
+        at = draw(st.integers(min_value=0, max_value=max(len(text) - 1, 0)))
+        change = draw(st.sampled_from(["drop", "insert", "double", "line", "swap"]))
+        if change == "drop":
+            text = text[:at] + text[at + 1 :]
+        elif change == "insert":
+            text = text[:at] + draw(st.sampled_from(_YAML_PIECES)) + text[at:]
+        elif change == "double":
+            text = text[:at] + text[at : at + 1] * 2 + text[at + 1 :]
+        else:
+            lines = text.split("\n")
+            i = draw(st.integers(min_value=0, max_value=len(lines) - 1))
+            j = draw(st.integers(min_value=0, max_value=len(lines) - 1))
+            if change == "line":
+                lines.insert(i, lines[j])
+            else:
+                lines[i], lines[j] = lines[j], lines[i]
+            text = "\n".join(lines)
+    return text
+
+
+# -- validation speed (issue 14) end

@@ -439,3 +439,69 @@ def test_text_helpers_examples_run():
     result = doctest.testmod(_text)
     assert result.attempted > 0
     assert result.failed == 0
+
+
+def test_validate_of_a_clean_library_needs_no_pydantic_nor_any_feature():
+    # The second run reads the checked reference data from its snapshot (issue 14).
+    code = (
+        "import sys; from protocol_tools.cli import main; "
+        f"main(['validate', {str(ROOT / 'protocols')!r}]); "
+        "print('LOADED', sorted(m for m in sys.modules if m.split('.')[0] in "
+        "('pydantic', 'pandas', 'plotly', 'difflib', 'shutil', 'dataclasses') "
+        "or m.split('.')[:2] in "
+        "[['protocol_tools', f] for f in ('screening', 'sheets', 'designer', 'records', "
+        "'series', 'session', 'training', 'views')]))"
+    )
+    for _ in range(2):
+        result = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True
+        )
+    assert "LOADED []" in result.stdout, result.stdout
+
+
+def parsed(capsys, argv: list[str], parser) -> tuple[object, str, str]:
+    try:
+        outcome = vars(parser.parse_args(argv))
+    except SystemExit as caught:
+        outcome = caught.code
+    out, err = capsys.readouterr()
+    return outcome, out, err
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["validate"],
+        ["validate", "--help"],
+        ["validate", "x.yaml", "--bogus"],
+        ["validate", "--format", "xml", "x.yaml"],
+        ["validate", "--strict", "--format", "json", "a.yaml", "b.yaml"],
+        ["show", "express-10", "--format", "csv"],
+        ["show"],
+        ["new", "my-lift", "-o", "x.yaml", "--force"],
+        ["schema", "--help"],
+    ],
+)
+def test_a_core_commands_own_parser_answers_as_the_whole_parser(capsys, argv):
+    # main() makes only the parser of the core command it runs: the same outcome, the
+    # same usage and error text as the parser of every command.
+    from protocol_tools.cli import build_parser
+
+    whole = parsed(capsys, argv, build_parser())
+    alone = parsed(capsys, argv, build_parser(with_features=False, only=argv[0]))
+    assert alone == whole
+
+
+def test_help_before_a_command_lists_every_command(capsys):
+    with pytest.raises(SystemExit):
+        main(["--help", "validate"])
+    out = capsys.readouterr().out
+    assert "validate" in out
+    assert "schema" in out
+
+
+def test_a_clean_runs_count_is_what_summarize_counts():
+    from protocol_tools.core.findings import summarize
+    from protocol_tools.protocols.cli import _counts
+
+    assert _counts([]) == summarize([])

@@ -16,15 +16,28 @@ loads pandas, plotly or the widgets. The package is arranged by feature
 
 from __future__ import annotations
 
+import sys
+import types
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 from ._version import __version__
 
-# The subpackage ``reference`` shares its name with the public function ``reference()``.
-# Importing a subpackage sets the package attribute of that name to the module, so
-# the function is bound here, after its subpackage, once and for good.
-from .reference.data import reference
+
+class _Package(types.ModuleType):
+    """This package's module. The subpackage ``reference`` shares its name with the
+    public function ``reference()``, and importing a subpackage sets the package
+    attribute of that name to the module: that is refused here, so the name stays the
+    function's, found on first use like every public name (``__getattr__`` below;
+    ``protocol-tools validate`` never needs reference.data's classes)."""
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name == "reference" and isinstance(value, types.ModuleType):
+            return
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package
 
 # name -> the module that defines it (relative to this package).
 _PUBLIC: dict[str, str] = {

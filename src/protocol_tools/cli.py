@@ -16,7 +16,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 from .core.errors import ProtocolToolsError
-from .protocols.cli import CORE_COMMANDS, EXIT_FINDINGS, EXIT_OK
+from .protocols.cli import CORE_COMMANDS, EXIT_FINDINGS, EXIT_OK, HelpFormatter
 from .protocols.cli import register as register_core
 
 __all__ = ["main"]
@@ -36,22 +36,29 @@ _FEATURE_MODULES: tuple[str, ...] = (
     "records.cli",
     # plans, adherence, the front desk and costs (issue 12)
     "series.cli",
+    # training a class: the trainees (issue 13)
+    "training.cli",
 )
 
 
-def build_parser(*, with_features: bool = True) -> argparse.ArgumentParser:
+def build_parser(
+    *, with_features: bool = True, only: str | None = None
+) -> argparse.ArgumentParser:
     """The argument parser; ``with_features=False`` leaves out the feature modules'
-    sub-commands, so the core commands start without importing them."""
+    sub-commands, so the core commands start without importing them, and ``only``
+    (a core command) leaves out the other core commands too: the one to run is all
+    a parse needs, and each parser made costs a command's start."""
     from ._version import __version__
 
     parser = argparse.ArgumentParser(
         prog="protocol-tools",
         description="Design, check, run and print microcurrent-facial protocols.",
+        formatter_class=HelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    register_core(commands)
-    if with_features:
+    register_core(commands, only)
+    if with_features and only is None:
         for register in _extra_commands():
             register(commands)
     return parser
@@ -66,9 +73,11 @@ def _extra_commands() -> list[Callable[[argparse._SubParsersAction], None]]:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     argv = list(sys.argv[1:] if argv is None else argv)
-    # A core command (validate…) needs none of the feature modules: skip their imports.
+    # A core command (validate…) needs none of the feature modules, nor the other
+    # core commands' parsers: skip their imports and their making.
     first = next((word for word in argv if not word.startswith("-")), None)
-    parser = build_parser(with_features=first not in CORE_COMMANDS)
+    only = first if first in CORE_COMMANDS and argv[0] == first else None  # not `--help validate`
+    parser = build_parser(with_features=first not in CORE_COMMANDS, only=only)
     args = parser.parse_args(argv)
     handler: Command = args.handler
     try:

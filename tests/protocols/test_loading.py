@@ -214,3 +214,65 @@ def test_generated_protocols_load_with_a_consistent_timeline(document):
     assert protocol.device_seconds == sum(
         s["seconds"] for s in document["steps"] if s.get("kind", "treatment") == "treatment"
     )
+
+
+# -- the folder walk: one scandir a folder, the same files as pathlib's rglob ----------
+
+
+def rglob_protocol_files(paths) -> list[Path]:
+    """protocol_files as it was, on Path.rglob."""
+    found: dict[Path, Path] = {}
+    for item in paths:
+        path = Path(item)
+        if path.is_dir():
+            children = sorted(
+                child
+                for child in path.rglob("*")
+                if not any(part.startswith(".") for part in child.relative_to(path).parts)
+                and child.suffix in (".yaml", ".yml")
+                and child.is_file()
+            )
+        else:
+            children = [path]
+        for child in children:
+            found.setdefault(child.resolve(), child)
+    return list(found.values())
+
+
+def test_the_folder_walk_finds_what_rglob_found(tmp_path: Path):
+    library = tmp_path / "library"
+    for name in [
+        "b.yaml",
+        "a-c.yaml",
+        "a/b.yaml",
+        "a/deeper/z.yml",
+        "A.yaml",
+        "notes.txt",
+        "x.yaml.bak",
+        ".hidden.yaml",
+        ".checkpoints/a.yaml",
+        "sub/.lock.yaml",
+        "ü/ö.yaml",
+    ]:
+        path = library / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("format: 1\n")
+    (library / "folder.yaml").mkdir()
+    (library / "link.yaml").symlink_to(library / "b.yaml")
+    (library / "broken.yaml").symlink_to(library / "nowhere.yaml")
+    (library / "linked-folder").symlink_to(library / "a", target_is_directory=True)
+    (library / "loop.yaml").symlink_to(library / "loop.yaml")
+    outside = tmp_path / "outside.yaml"
+    outside.write_text("format: 1\n")
+    (library / "out.yaml").symlink_to(outside)
+    for paths in (
+        [library],
+        [library / "a", library],
+        [library, outside, library / "b.yaml"],
+        [tmp_path / "link-to-library"],
+    ):
+        if paths == [tmp_path / "link-to-library"]:
+            paths[0].symlink_to(library, target_is_directory=True)
+        assert protocol_files(paths) == rglob_protocol_files(paths)
+    # A relative folder gives relative paths, as before.
+    assert protocol_files([Path("protocols")]) == rglob_protocol_files([Path("protocols")])

@@ -49,7 +49,13 @@ def read_regular_file(
     device or a file over the limit). OSError for a missing or unreadable file."""
     descriptor = os.open(path, _OPEN_FLAGS)
     with os.fdopen(descriptor, "rb") as stream:
-        check(os.fstat(descriptor))
+        status = os.fstat(descriptor)
+        check(status)
         if _NONBLOCK:
             os.set_blocking(descriptor, True)
-        return stream.read(limit + 1)
+        # As much as the file holds, in one read (asking for the whole limit at once
+        # costs a megabyte's allocation per file); on past it, if the file has grown.
+        data = stream.read(min(status.st_size, limit) + 1)
+        if len(data) > status.st_size:
+            data += stream.read(limit + 1 - len(data))
+        return data

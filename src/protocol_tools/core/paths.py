@@ -12,6 +12,9 @@ variable                   what                         default
 ``PROTOCOL_TOOLS_SHEETS``  sheets the sheet maker saves ``~/microcurrent-sheets``
 ``PROTOCOL_TOOLS_DB``      the client record (a file     ``~/microcurrent-records/
                            path or database URL)         records.db``
+``PROTOCOL_TOOLS_CACHE``   what can always be made      ``$XDG_CACHE_HOME`` or
+                           again (checked reference     ``~/.cache``, then
+                           data)                        ``protocol-tools``
 =========================  ===========================  ===========================
 
     >>> import os
@@ -27,6 +30,7 @@ import os
 from pathlib import Path
 
 __all__ = [
+    "CACHE_ENV",
     "DATA_ENV",
     "DB_ENV",
     "HUB_USER_ENV",
@@ -37,6 +41,7 @@ __all__ = [
     "SESSIONS_ENV",
     "SHEETS_DEFAULT",
     "SHEETS_ENV",
+    "cache_dir",
     "data_dir",
     "hub_user",
     "inside_repository",
@@ -55,6 +60,7 @@ LIBRARY_ENV = "PROTOCOL_TOOLS_LIBRARY"
 SESSIONS_ENV = "PROTOCOL_TOOLS_SESSIONS"
 SHEETS_ENV = "PROTOCOL_TOOLS_SHEETS"
 DB_ENV = "PROTOCOL_TOOLS_DB"
+CACHE_ENV = "PROTOCOL_TOOLS_CACHE"
 # Set by JupyterHub in each user's server: on a hub, the user name is the trainee code.
 HUB_USER_ENV = "JUPYTERHUB_USER"
 SESSIONS_DEFAULT = "microcurrent-sessions"
@@ -75,6 +81,21 @@ def data_dir() -> Path:
     if shipped.is_dir():
         return shipped
     return PACKAGE_DIR.parents[1] / "data"
+
+
+def cache_dir() -> Path | None:
+    """Where the package keeps what it can always make again: ``$PROTOCOL_TOOLS_CACHE``,
+    else ``protocol-tools`` in ``$XDG_CACHE_HOME`` or ``~/.cache``; None without a home."""
+    override = os.environ.get(CACHE_ENV)
+    if override:
+        return Path(override).expanduser()
+    base = os.environ.get("XDG_CACHE_HOME")
+    if base:
+        return Path(base) / "protocol-tools"
+    try:
+        return Path.home() / ".cache" / "protocol-tools"
+    except RuntimeError:  # no home folder to be found
+        return None
 
 
 def repo_root() -> Path | None:

@@ -17,7 +17,6 @@ datetime.date(2027, 1, 4)
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import math
 import re
 from collections.abc import Iterable
@@ -95,5 +94,7 @@ def suggest(value: Any, choices: Iterable[str]) -> str | None:
     key = value.strip().lower().replace(" ", "").replace("-", "").replace("_", "")
     if key in squashed:
         return squashed[key]
+    import difflib  # here: only a mistyped value needs it, and a command starts sooner
+
     close = difflib.get_close_matches(value.lower(), choices, n=1, cutoff=0.6)
     return close[0] if close else None

@@ -12,50 +12,95 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+from functools import cache
 from typing import Any
 
 import yaml
 
 __all__ = ["STANDARD_TAG", "implicit_value", "scalar_value"]
 
-_NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
 _BOOL = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
-_INT = re.compile(r"^[-+]?[0-9]+$")
-_OCTAL = re.compile(r"^0o[0-7]+$")
-_HEX = re.compile(r"^0x[0-9a-fA-F]+$")
-_FLOAT = re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$")
-_INF = re.compile(r"^[-+]?\.(?:inf|Inf|INF)$")
-_NAN = re.compile(r"^\.(?:nan|NaN|NAN)$")
-_DATE = re.compile(r"^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}$")
-_DATETIME = re.compile(
-    r"^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:[Tt]|[ \t]+)[0-9]{1,2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]*)?)?"
-    r"(?:[ \t]*(?:Z|[-+][0-9]{1,2}(?::?[0-9]{2})?))?$"
-)
+
+
+class _Patterns:
+    """The core schema's patterns, compiled the first time a value needs them (a
+    protocol file's plain values are settled before, and a command starts sooner)."""
+
+    def __init__(self) -> None:
+        self.null = re.compile(r"^(?:~|null|Null|NULL|)$")
+        self.int = re.compile(r"^[-+]?[0-9]+$")
+        self.octal = re.compile(r"^0o[0-7]+$")
+        self.hex = re.compile(r"^0x[0-9a-fA-F]+$")
+        self.float = re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$")
+        self.inf = re.compile(r"^[-+]?\.(?:inf|Inf|INF)$")
+        self.nan = re.compile(r"^\.(?:nan|NaN|NAN)$")
+        self.date = re.compile(r"^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}$")
+        self.datetime = re.compile(
+            r"^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:[Tt]|[ \t]+)[0-9]{1,2}:[0-9]{2}"
+            r"(?::[0-9]{2}(?:\.[0-9]*)?)?(?:[ \t]*(?:Z|[-+][0-9]{1,2}(?::?[0-9]{2})?))?$"
+        )
+
+
+@cache
+def _patterns() -> _Patterns:
+    return _Patterns()
+
+
 STANDARD_TAG = "tag:yaml.org,2002:"
 
 
+# Every plain scalar that is not text is one of these words or starts with one of
+# these characters (numbers, dates, .inf, .nan); anything else is text at once.
+_WORDS: dict[str, Any] = {"": None, "~": None, "null": None, "Null": None, "NULL": None, **_BOOL}
+_NOT_TEXT_START = frozenset("-+.0123456789")
+_LONGEST_WORD = max(map(len, _WORDS))
+
+
 def implicit_value(value: str) -> Any:
-    """The value of a plain (unquoted, untagged) scalar."""
-    if _NULL.match(value):
+    """The value of a plain (unquoted, untagged) scalar.
+
+    Most values in a file are words or whole numbers, so those are settled before
+    the patterns below (which define the rest, and give the same answer for them).
+    """
+    if len(value) <= _LONGEST_WORD and value in _WORDS:  # no hashing of long text
+        return _WORDS[value]
+    first = value[0]
+    if first not in _NOT_TEXT_START and value[-1] != "\n":
+        return value
+    if first in "0123456789" and value.isascii():
+        if value.isdigit():  # 45: a whole number
+            return int(value)
+        whole, dot, fraction = value.partition(".")
+        if dot and whole.isdigit() and fraction.isdigit():  # 0.5: a decimal number
+            return float(value)
+        if dot and value.count(".") > 1 and value.replace(".", "").isdigit():
+            return value  # 1.0.0: no pattern takes two dots, so text
+    return _matched_value(value)
+
+
+def _matched_value(value: str) -> Any:
+    """The value of a plain scalar, pattern by pattern (the core schema, plus dates)."""
+    patterns = _patterns()
+    if patterns.null.match(value):
         return None
     if value in _BOOL:
         return _BOOL[value]
-    if _INT.match(value):
+    if patterns.int.match(value):
         return int(value)
-    if _OCTAL.match(value):
+    if patterns.octal.match(value):
         return int(value[2:], 8)
-    if _HEX.match(value):
+    if patterns.hex.match(value):
         return int(value[2:], 16)
-    if _FLOAT.match(value):
+    if patterns.float.match(value):
         return float(value)
-    if _INF.match(value):
+    if patterns.inf.match(value):
         return -math.inf if value.startswith("-") else math.inf
-    if _NAN.match(value):
+    if patterns.nan.match(value):
         return math.nan
-    if _DATE.match(value):
+    if patterns.date.match(value):
         year, month, day = (int(part) for part in value.split("-"))
         return dt.date(year, month, day)
-    if _DATETIME.match(value):
+    if patterns.datetime.match(value):
         return _datetime(value)
     return value
 

@@ -16,28 +16,38 @@ mistake is a :class:`ReferenceDataError` naming file, line and field.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..core.errors import ReferenceDataError
 from ..core.paths import PACKAGE_DIR, data_dir, inside_repository, private_dir, repo_root
-from . import loader
-from .loader import data_document, data_model, file_key, load_data_file
-from .models import (
-    ContraindicationsFile,
-    CostsFile,
-    LimitsFile,
-    PlansFile,
-    RulesFile,
-    SessionCareFile,
-    SheetFile,
-    TechniquesFile,
-    TrainingFile,
-    ZonesFile,
+from .snapshot import (
+    REFERENCE_FILES,
+    clear_values,
+    file_key,
+    load_payload,
+    same_values,
+    save_payload,
+    snapshot_key,
 )
-from .problems import problem_error
+
+# The loader and its models (pydantic) are imported when a file is first checked, so
+# a command that finds the checked data in its snapshot (see .snapshot) never loads them.
+if TYPE_CHECKING:
+    from .models import (
+        ContraindicationsFile,
+        CostsFile,
+        LimitsFile,
+        PlansFile,
+        RulesFile,
+        SessionCareFile,
+        SheetFile,
+        TechniquesFile,
+        TrainingFile,
+        ZonesFile,
+    )
 
 __all__ = [
     "PACKAGE_DIR",
@@ -49,6 +59,7 @@ __all__ = [
     "contraindications",
     "costs",
     "data_dir",
+    "file_key",
     "inside_repository",
     "load_data_file",
     "plans_file",
@@ -60,10 +71,6 @@ __all__ = [
     "training_file",
     "zones_file",
 ]
-
-# The files reference() combines; an edit to any of them gives a new ReferenceData.
-REFERENCE_FILES = ("zones.yaml", "techniques.yaml", "rules.yaml", "limits.yaml")
-
 
 @dataclass(frozen=True)
 class Zone:
@@ -117,7 +124,52 @@ def reference() -> ReferenceData:
 
 @cache
 def _reference_at(folder: Path, keys: tuple[Any, ...]) -> ReferenceData:
-    del folder, keys  # the cache key only; the loader reads the files
+    """The checked data of ``folder``: from the snapshot of these very files when a
+    run before kept one (see .snapshot), else checked by the loader now (and kept)."""
+    del keys  # the cache key only
+    key = snapshot_key(folder)
+    payload = load_payload(folder, key) if key is not None else None
+    if payload is not None:
+        return _from_payload(payload)
+    # Read afresh, so that what is kept is what these very bytes hold (the loader's own
+    # cache knows a file by its size and times only).
+    from . import loader
+
+    loader.clear_cache()
+    checked = _checked_reference()
+    payload = _payload_of(checked)
+    if (
+        key is not None
+        and key == snapshot_key(folder)  # unchanged while they were checked
+        and same_values(_from_payload(payload), checked)
+    ):
+        save_payload(folder, key, payload)
+    return checked
+
+
+def _payload_of(ref: ReferenceData) -> dict[str, Any]:
+    """What a snapshot keeps of ``ref``: its records' fields and the limits, plain data."""
+    return {
+        "zones": [{**asdict(zone), "muscles": list(zone.muscles)} for zone in ref.zones.values()],
+        "techniques": [asdict(technique) for technique in ref.techniques.values()],
+        "rules": [asdict(rule) for rule in ref.rules.values()],
+        "limits": ref.limits,
+    }
+
+
+def _from_payload(payload: dict[str, Any]) -> ReferenceData:
+    zones = (Zone(**{**item, "muscles": tuple(item["muscles"])}) for item in payload["zones"])
+    return ReferenceData(
+        zones={zone.id: zone for zone in zones},
+        techniques={item["id"]: Technique(**item) for item in payload["techniques"]},
+        limits=payload["limits"],
+        rules={item["code"]: Rule(**item) for item in payload["rules"]},
+    )
+
+
+def _checked_reference() -> ReferenceData:
+    from .loader import data_model, load_data_file
+
     zones_doc: ZonesFile = data_model("zones.yaml")
     techniques_doc: TechniquesFile = data_model("techniques.yaml")
     rules_doc: RulesFile = data_model("rules.yaml")
@@ -152,12 +204,33 @@ def _reference_at(folder: Path, keys: tuple[Any, ...]) -> ReferenceData:
 
 def clear_cache() -> None:
     """Forget every data file read (a test that rewrites one within one clock tick)."""
+    from . import loader
+
     loader.clear_cache()
     _reference_at.cache_clear()
+    clear_values()
 
 
 def _limits_problem(path: tuple[Any, ...], message: str) -> ReferenceDataError:
+    from .loader import data_document
+    from .problems import problem_error
+
     return problem_error(data_document("limits.yaml"), [(path, message)])
+
+
+def load_data_file(name: str) -> Any:
+    """``data/<name>`` as plain data (a fresh copy), checked in full against its model
+    (see :func:`.loader.load_data_file`)."""
+    from . import loader
+
+    return loader.load_data_file(name)
+
+
+def data_model(name: str) -> Any:
+    """``data/<name>`` as its checked model (see :func:`.loader.data_model`)."""
+    from .loader import data_model as checked_model
+
+    return checked_model(name)
 
 
 # -- typed accessors: features may read these instead of plain dicts ---------------

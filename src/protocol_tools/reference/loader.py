@@ -25,6 +25,7 @@ from ..core.errors import ReferenceDataError
 from ..core.paths import data_dir
 from ..core.safe_yaml import YamlDocument, YamlProblem, read_yaml_file
 from .consistency import CROSS_CHECKS
+from .data import file_key
 from .models import (
     ContraindicationsFile,
     CostsFile,
@@ -61,15 +62,6 @@ FILE_MODELS: dict[str, type[BaseModel]] = {
     "costs.yaml": CostsFile,
     "training.yaml": TrainingFile,
 }
-
-
-def file_key(path: Path) -> tuple[int, int, int] | None:
-    """What changes when a file is edited or replaced; None when it cannot be read."""
-    try:
-        status = path.stat()
-    except OSError:
-        return None
-    return (status.st_mtime_ns, status.st_size, status.st_ino)
 
 
 def load_data_file(name: str) -> Any:

@@ -10,9 +10,11 @@ protocols/lift-20.yaml:14:5 steps[3].seconds: must be more than 0 (got -30) [err
 from __future__ import annotations
 
 from collections.abc import Hashable, Sequence
+from typing import TYPE_CHECKING
 
-from ..core.findings import Finding
-from .data import reference
+if TYPE_CHECKING:
+    from ..core.findings import Finding
+    from .data import ReferenceData
 
 __all__ = ["make_finding"]
 
@@ -25,14 +27,24 @@ def make_finding(
     file: str | None = None,
     line: int | None = None,
     column: int | None = None,
+    ref: ReferenceData | None = None,
 ) -> Finding:
-    """A finding for rule ``code``; its severity and explanation come from data/rules.yaml.
+    """A finding for rule ``code``; its severity and explanation come from data/rules.yaml
+    (``ref``: the reference data a run already holds, else :func:`.data.reference`).
 
     The loader refuses a rules.yaml lacking any code the package reports
     (consistency.REQUIRED_RULE_CODES), so only a code missing from that list too
     reaches the KeyError: a programming error.
     """
-    rule = reference().rules.get(code)
+    # Imported here: a run that holds its reference data passes it, and a file with no
+    # finding never needs the Finding class (a dataclass: its module costs a start).
+    from ..core.findings import Finding
+
+    if ref is None:
+        from .data import reference
+
+        ref = reference()
+    rule = ref.rules.get(code)
     if rule is None:
         raise KeyError(f"rule {code!r} is not in data/rules.yaml")
     return Finding(
