@@ -36,13 +36,16 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def pytest_configure(config: pytest.Config) -> None:
     """Every test, notebook kernel and app server started by the tests keeps its client
-    record in a throwaway file, never in the tester's ``~/microcurrent-records``; a
-    test that needs a record of its own sets ``PROTOCOL_TOOLS_DB`` again."""
+    record (and the reference data's snapshots) in a throwaway folder, never in the
+    tester's ``~/microcurrent-records`` or ``~/.cache``; a test that needs a record of
+    its own sets ``PROTOCOL_TOOLS_DB`` again."""
     del config
     import tempfile
 
     folder = Path(tempfile.mkdtemp(prefix="protocol-tools-records-"))
     os.environ["PROTOCOL_TOOLS_DB"] = str(folder / "records.db")
+    # The checked reference data's snapshots too: a run leaves nothing in ~/.cache.
+    os.environ["PROTOCOL_TOOLS_CACHE"] = str(folder / "cache")
 NOTEBOOKS = ROOT / "notebooks"
 PROTOCOLS = ROOT / "protocols"
 DATA = ROOT / "data"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy as _copy
 import datetime as _dt
 import io as _io
 from dataclasses import fields
@@ -394,7 +395,7 @@ _FIELD_VALUES = st.one_of(
     st.floats(allow_nan=True, allow_infinity=True),
     st.integers(min_value=-(10**20), max_value=10**20),
     printable,
-)
+).map(_copy.deepcopy)  # a list or dict drawn is the example's own, never shared
 
 
 @st.composite

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import io
 from collections.abc import Hashable
-from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
@@ -30,7 +29,7 @@ from .yaml_document import (
     YamlDocument,
     YamlProblem,
 )
-from .yaml_scalars import STANDARD_TAG, scalar_value
+from .yaml_scalars import STANDARD_TAG, implicit_value, scalar_value
 
 __all__ = ["build_from_events"]
 
@@ -72,17 +71,24 @@ def _shown(key: Hashable) -> str:
     return str(key)
 
 
-@dataclass
 class _Frame:
-    container: dict[Hashable, Any] | list[Any]
-    path: Path_
-    anchor: str | None
-    size: int = 1
-    key: Hashable | None = None
-    has_key: bool = False
-    # Keys as (type, value): 1 and true are different keys, though Python's dict
-    # (where True == 1) would take one for the other.
-    keys: dict[tuple[type, Hashable], Location | None] = field(default_factory=dict)
+    """An open mapping or sequence: what it holds so far and where it stands."""
+
+    __slots__ = ("anchor", "container", "has_key", "is_list", "key", "keys", "path", "size")
+
+    def __init__(
+        self, container: dict[Hashable, Any] | list[Any], path: Path_, anchor: str | None
+    ) -> None:
+        self.container = container
+        self.is_list = container.__class__ is list
+        self.path = path
+        self.anchor = anchor
+        self.size = 1
+        self.key: Hashable | None = None
+        self.has_key = False
+        # Keys as (type, value): 1 and true are different keys, though Python's dict
+        # (where True == 1) would take one for the other.
+        self.keys: dict[tuple[type, Hashable], Location | None] = {}
 
 
 class _Builder:
@@ -138,7 +144,9 @@ class _Builder:
                 )
 
     def _scalar(self, event: yaml.ScalarEvent, where: Location) -> None:
-        self._check_tag(event.tag, where)
+        tag = event.tag
+        if tag is not None:
+            self._check_tag(tag, where)
         if len(event.value) > MAX_SCALAR_CHARS:
             raise YamlProblem(
                 "yaml-unsafe",
@@ -147,13 +155,15 @@ class _Builder:
                 *where,
             )
         try:
-            value = scalar_value(event)
+            if tag is None:  # scalar_value's own first case, without the call
+                value = event.value if event.style else implicit_value(event.value)
+            else:
+                value = scalar_value(event)
         except ValueError as error:
             raise YamlProblem(
                 "yaml-syntax", f"cannot read this value: {error}", *where, self._child_path()
             ) from None
-        is_plain_key = self._expects_key() and event.style in (None, "")
-        if is_plain_key and event.value == "<<":
+        if event.value == "<<" and event.style in (None, "") and self._expects_key():
             raise YamlProblem("yaml-unsafe", "merge keys (<<) are not supported", *where)
         self._add(value, where, 1)
         if event.anchor:
@@ -166,17 +176,14 @@ class _Builder:
             )
 
     def _expects_key(self) -> bool:
-        return (
-            bool(self.stack)
-            and isinstance(self.stack[-1].container, dict)
-            and (not self.stack[-1].has_key)
-        )
+        stack = self.stack
+        return bool(stack) and not stack[-1].is_list and not stack[-1].has_key
 
     def _child_path(self) -> Path_:
         if not self.stack:
             return ()
         frame = self.stack[-1]
-        if isinstance(frame.container, list):
+        if frame.is_list:
             return (*frame.path, len(frame.container))
         return (*frame.path, frame.key) if frame.has_key else frame.path
 
@@ -195,7 +202,7 @@ class _Builder:
             return
         frame = self.stack[-1]
         frame.size += size
-        if isinstance(frame.container, list):
+        if frame.is_list:
             if where is not None:
                 self.positions[(*frame.path, len(frame.container))] = where
             frame.container.append(value)

@@ -25,7 +25,7 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .yaml_document import MAX_DEPTH, MAX_NODES, MAX_SCALAR_CHARS, Location, Path_
-from .yaml_scalars import implicit_value
+from .yaml_scalars import LONGEST_WORD, NOT_TEXT_START, implicit_value
 
 __all__ = ["MAX_PLAIN_CHARS", "NodePositions", "Unusual", "read_plain"]
 
@@ -95,8 +95,9 @@ def read_plain(text: str) -> tuple[Any, NodePositions]:
     except (yaml.YAMLError, ValueError):  # ValueError: text libyaml cannot take
         raise Unusual from None
     if root is None:
-        return None, NodePositions(None)
-    return _plain_data(root), NodePositions(root)
+        return None, NodePositions(None, {})
+    data, plain_keys = _plain_data(root)
+    return data, NodePositions(root, plain_keys)
 
 
 def _may_hold_tag_or_alias(text: str) -> bool:
@@ -132,10 +133,11 @@ def _key(node: Node) -> Hashable:
     return key if isinstance(key, _KEY_TYPES) else str(key)
 
 
-def _plain_data(root: Node) -> Any:
+def _plain_data(root: Node) -> tuple[Any, dict[str, Hashable]]:
     """The data of the tree in one walk, counting its nodes and refusing what is not
-    plain. This is the hot loop of reading a library: nested functions, a scalar value
-    read in place, and each plain key text resolved once per file."""
+    plain, and each plain key's text with the key it makes. This is the hot loop of
+    reading a library: nested functions, a scalar value read in place, and each plain
+    key text resolved once per file."""
     nodes = 1
     plain_keys: dict[str, Hashable] = {}
 
@@ -153,19 +155,25 @@ def _plain_data(root: Node) -> Any:
         nodes += 2 * len(items)
         mapping: dict[Hashable, Any] = {}
         for key_node, value_node in items:
-            plain = key_node.__class__ is ScalarNode and not key_node.style and key_node.tag is None
-            key = plain_keys.get(key_node.value) if plain else None
-            if key is None:  # (a key is never None: _key makes it text)
+            if key_node.__class__ is ScalarNode and key_node.tag is None and not key_node.style:
+                raw = key_node.value
+                key = plain_keys.get(raw)
+                if key is None:  # (a key is never None: _key makes it text)
+                    key = plain_keys[raw] = _key(key_node)
+            else:
                 key = _key(key_node)
-                if plain:
-                    plain_keys[key_node.value] = key
             if key in mapping:  # written twice, or 1 and true
                 raise Unusual
             if value_node.__class__ is ScalarNode:
                 value = value_node.value
-                if value_node.tag is not None or len(value) > MAX_SCALAR_CHARS:
+                size = len(value)
+                if value_node.tag is not None or size > MAX_SCALAR_CHARS:
                     raise Unusual
-                if not value_node.style:  # plain: resolved; quoted or block: text
+                # Plain: resolved (text longer than any word, starting as no number
+                # does, is text as it stands: implicit_value's own first answer).
+                if not value_node.style and (
+                    size <= LONGEST_WORD or value[0] in NOT_TEXT_START or value[-1] == "\n"
+                ):
                     try:
                         value = implicit_value(value)
                     except ValueError:  # a date that does not exist, a number too long
@@ -178,7 +186,7 @@ def _plain_data(root: Node) -> Any:
     data = value_of(root, 1)
     if nodes > MAX_NODES:
         raise Unusual
-    return data
+    return data, plain_keys
 
 
 def _where(node: Node) -> Location:
@@ -186,29 +194,18 @@ def _where(node: Node) -> Location:
     return (mark.line + 1, mark.column + 1)
 
 
-def _child(node: Node, part: Hashable) -> Node | None:
-    """The node at ``part`` under ``node``, matched as a dict of paths would match it."""
-    kind = node.__class__
-    if kind is MappingNode:
-        for key_node, value_node in node.value:
-            if _key(key_node) == part:
-                return value_node
-        return None
-    if kind is SequenceNode and (
-        type(part) in (int, bool) or (type(part) is float and part.is_integer())  # type: ignore[union-attr]
-    ):
-        index = int(part)  # type: ignore[arg-type]
-        return node.value[index] if 0 <= index < len(node.value) else None
-    return None
-
-
 class NodePositions:
-    """Where each value and key of a plain file stands, found in its node tree."""
+    """Where each value and key of a plain file stands, found in its node tree.
 
-    __slots__ = ("root",)
+    ``keys``: each plain key's text with the key it makes (from the walk), so a look-up
+    compares keys without resolving them again.
+    """
 
-    def __init__(self, root: Node | None) -> None:
+    __slots__ = ("keys", "root")
+
+    def __init__(self, root: Node | None, keys: dict[str, Hashable]) -> None:
         self.root = root
+        self.keys = keys
 
     def value_at(self, path: Path_) -> Location | None:
         """The position of the value at ``path``, or of its nearest ancestor."""
@@ -216,7 +213,7 @@ class NodePositions:
         if node is None:
             return None
         for part in path:
-            child = _child(node, part)
+            child = self._child(node, part)
             if child is None:
                 break
             node = child
@@ -228,13 +225,35 @@ class NodePositions:
         if node is None or not path:
             return None
         for part in path[:-1]:
-            node = _child(node, part)
+            node = self._child(node, part)
             if node is None:
                 return None
         if node.__class__ is MappingNode:
             for key_node, _ in node.value:
-                if _key(key_node) == path[-1]:
+                if self._key(key_node) == path[-1]:
                     return _where(key_node)
+        return None
+
+    def _key(self, node: Node) -> Hashable:
+        if node.__class__ is ScalarNode and not node.style and node.tag is None:
+            known = self.keys.get(node.value)
+            if known is not None:
+                return known
+        return _key(node)
+
+    def _child(self, node: Node, part: Hashable) -> Node | None:
+        """The node at ``part`` under ``node``, matched as a dict of paths would match it."""
+        kind = node.__class__
+        if kind is MappingNode:
+            for key_node, value_node in node.value:
+                if self._key(key_node) == part:
+                    return value_node
+            return None
+        if kind is SequenceNode and (
+            type(part) in (int, bool) or (type(part) is float and part.is_integer())  # type: ignore[union-attr]
+        ):
+            index = int(part)  # type: ignore[arg-type]
+            return node.value[index] if 0 <= index < len(node.value) else None
         return None
 
     def every_value(self) -> dict[Path_, Location]:
@@ -254,7 +273,7 @@ class NodePositions:
                 pending.extend(((*path, index), item) for index, item in enumerate(node.value))
             elif node.__class__ is MappingNode:
                 for key_node, value_node in node.value:
-                    key = _key(key_node)
+                    key = self._key(key_node)
                     keys[(*path, key)] = _where(key_node)
                     pending.append(((*path, key), value_node))
         return values, keys

@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 
-__all__ = ["STANDARD_TAG", "implicit_value", "scalar_value"]
+__all__ = ["LONGEST_WORD", "NOT_TEXT_START", "STANDARD_TAG", "implicit_value", "scalar_value"]
 
 _BOOL = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
 
@@ -52,8 +52,8 @@ STANDARD_TAG = "tag:yaml.org,2002:"
 # Every plain scalar that is not text is one of these words or starts with one of
 # these characters (numbers, dates, .inf, .nan); anything else is text at once.
 _WORDS: dict[str, Any] = {"": None, "~": None, "null": None, "Null": None, "NULL": None, **_BOOL}
-_NOT_TEXT_START = frozenset("-+.0123456789")
-_LONGEST_WORD = max(map(len, _WORDS))
+NOT_TEXT_START = frozenset("-+.0123456789")
+LONGEST_WORD = max(map(len, _WORDS))
 
 
 def implicit_value(value: str) -> Any:
@@ -62,10 +62,10 @@ def implicit_value(value: str) -> Any:
     Most values in a file are words or whole numbers, so those are settled before
     the patterns below (which define the rest, and give the same answer for them).
     """
-    if len(value) <= _LONGEST_WORD and value in _WORDS:  # no hashing of long text
+    if len(value) <= LONGEST_WORD and value in _WORDS:  # no hashing of long text
         return _WORDS[value]
     first = value[0]
-    if first not in _NOT_TEXT_START and value[-1] != "\n":
+    if first not in NOT_TEXT_START and value[-1] != "\n":
         return value
     if first in "0123456789" and value.isascii():
         if value.isdigit():  # 45: a whole number
