@@ -24,7 +24,7 @@ import ipywidgets as widgets
 
 from ..core.errors import ProtocolToolsError
 from ..views.charts import comfort_figure, current_figure, figure_output
-from ..views.html import alert_html
+from ..views.html import alert_html, opened_or_said
 from .erasure import forget_client
 from .exports import export_folder, save_export
 from .history import client_list, client_record
@@ -72,15 +72,11 @@ class ClientPage(widgets.VBox):
                 self.body,
             ]
         )
-        self.store: RecordStore | None = store
+        self.store: RecordStore | None = opened_or_said(
+            store, RecordStore, self.status, (self.clients, self.code, self.open_button)
+        )
         if self.store is None:
-            try:
-                self.store = RecordStore()
-            except ProtocolToolsError as error:
-                self.status.value = _message("error", "The record cannot be opened:", str(error))
-                for control in (self.clients, self.code, self.open_button):
-                    control.disabled = True
-                return
+            return
         self.plan.store = self.store
         self.refresh_clients()
 

@@ -28,7 +28,7 @@ from ..records.history import client_record
 from ..records.page_html import table_html
 from ..records.store import RecordStore
 from ..views.charts import figure_output
-from ..views.html import alert_html
+from ..views.html import alert_html, opened_or_said
 from ..views.palette import DUE_INK
 from ..views.plan_charts import cost_figure
 from .adherence import DUE_STATUSES, due_list
@@ -110,16 +110,12 @@ class DueBoard(widgets.VBox):
         self.refresh_button.on_click(lambda _: self.refresh())
         self.previous_button.on_click(lambda _: self.turn(-1))
         self.next_button.on_click(lambda _: self.turn(1))
-        self.store: RecordStore | None = store
+        self.store: RecordStore | None = opened_or_said(
+            store, RecordStore, self.summary, (self.week, self.later, self.refresh_button)
+        )
         if self.store is None:
-            try:
-                self.store = RecordStore()
-            except ProtocolToolsError as error:
-                self.summary.value = alert_html("error", "The record cannot be opened:", str(error))
-                for control in (self.week, self.later, self.refresh_button):
-                    control.disabled = True
-                self._show_page()
-                return
+            self._show_page()
+            return
         self.refresh()
 
     def refresh(self) -> None:

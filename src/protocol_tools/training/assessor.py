@@ -25,7 +25,7 @@ from ..core.paths import hub_user
 from ..records.page_html import table_html
 from ..records.store import RecordStore
 from ..records.training import COMMENT_LIMIT, TraineeWork, trainee_codes, trainee_work
-from ..views.html import alert_html
+from ..views.html import alert_html, opened_or_said
 from ..views.palette import QUIET_INK
 from .checklist import checklist, criteria, observe, qualification_progress, readiness
 from .class_text import OBSERVATION_COLUMNS, never_met_texts, observation_rows, progress_sentence
@@ -130,15 +130,11 @@ class AssessorView(widgets.VBox):
         )
         self.add_class("pt-assessor")
         self.record_button.on_click(lambda _: self.record())
-        self.store: RecordStore | None = store
-        if self.store is None:
-            try:
-                self.store = RecordStore()
-            except ProtocolToolsError as error:
-                self.status.value = alert_html("error", "The record cannot be opened:", str(error))
-                self.record_button.disabled = self.refresh_button.disabled = True
-                return
-        self.refresh_trainees()
+        self.store: RecordStore | None = opened_or_said(
+            store, RecordStore, self.status, (self.record_button, self.refresh_button)
+        )
+        if self.store is not None:
+            self.refresh_trainees()
 
     # -- building ---------------------------------------------------------------------
     def _build_form(self) -> None:

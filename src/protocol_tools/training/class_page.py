@@ -26,7 +26,7 @@ from ..records.page_html import table_html
 from ..records.store import RecordStore
 from ..records.training import class_work
 from ..views.charts import figure_output
-from ..views.html import alert_html
+from ..views.html import alert_html, opened_or_said
 from ..views.palette import QUIET_INK
 from ..views.training_charts import practice_figure, screening_figure, topic_scores_figure
 from .class_files import class_folder, save_class_csv
@@ -121,15 +121,11 @@ class ClassDashboard(widgets.VBox):
         self.add_class("pt-class-dashboard")
         self.refresh_button.on_click(lambda _: self.refresh())
         self.save_button.on_click(lambda _: self.save_csv())
-        self.store: RecordStore | None = store
-        if self.store is None:
-            try:
-                self.store = RecordStore()
-            except ProtocolToolsError as error:
-                self.status.value = alert_html("error", "The record cannot be opened:", str(error))
-                self.refresh_button.disabled = self.save_button.disabled = True
-                return
-        self.refresh()
+        self.store: RecordStore | None = opened_or_said(
+            store, RecordStore, self.status, (self.refresh_button, self.save_button)
+        )
+        if self.store is not None:
+            self.refresh()
 
     def refresh(self) -> None:
         """Read every trainee's work again and redraw the page."""

@@ -23,10 +23,12 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import cache
 from pathlib import PurePath
+from typing import Any, TypeVar
 
+from ..core.errors import ProtocolToolsError
 from ..core.findings import Finding, field_words, name_words
 from .palette import DONE, ERROR, INK, NOTICE, QUIET_INK, WARNING
 
@@ -35,6 +37,7 @@ __all__ = [
     "alert_html",
     "error_html",
     "findings_html",
+    "opened_or_said",
     "plain_words",
     "severity_words",
 ]
@@ -158,3 +161,22 @@ def error_html(error: Exception, title: str = "Error:", *, place: str = "line") 
     findings = list(getattr(error, "findings", ()))
     text = str(error.args[0]) if findings and error.args else str(error)
     return alert_html("error", title, text, details_html=findings_html(findings, place=place))
+
+
+_Opened = TypeVar("_Opened")
+
+
+def opened_or_said(
+    given: _Opened | None, open_it: Callable[[], _Opened], status: Any, controls: Iterable[Any]
+) -> _Opened | None:
+    """``given``, or what ``open_it`` opens (the record, for a page); when it cannot be
+    opened, ``status`` says so in words and each of ``controls`` is disabled: None."""
+    if given is not None:
+        return given
+    try:
+        return open_it()
+    except ProtocolToolsError as error:
+        status.value = alert_html("error", "The record cannot be opened:", str(error))
+        for control in controls:
+            control.disabled = True
+        return None
