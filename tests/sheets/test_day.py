@@ -28,8 +28,6 @@ from protocol_tools import (
 from protocol_tools.cli import main
 from protocol_tools.screening.engine import screen
 from protocol_tools.screening.rules import practice_clients
-from protocol_tools.sheets.data import DRAFT_MARK
-from protocol_tools.sheets.render import join_sheet_pdfs
 
 
 def test_a_day_with_bad_rows(tmp_path):
@@ -235,15 +233,3 @@ def test_the_days_pdf_joins_the_sheets_into_what_laying_them_out_at_once_gave(tm
         assert new.trailer["/Root"][key] == old.trailer["/Root"][key]
 
 
-def test_a_days_pdf_of_drafts_says_so_in_its_title():
-    sheet = session_sheet(load_library(PROTOCOLS)["express-10"], client="C-1", draft=True)
-    pdfs = [sheet_to_pdf([sheet]), sheet_to_pdf([sheet])]
-    joined = pypdf.PdfReader(io.BytesIO(join_sheet_pdfs(pdfs, [sheet, sheet])))
-    assert (
-        joined.metadata.title
-        == f"{DRAFT_MARK}: Session sheets, 2 clients, {sheet['header']['date']}"
-    )
-    with pytest.raises(ExportError, match="day's PDF"):
-        join_sheet_pdfs([b"%PDF-not really"], [sheet])
-    with pytest.raises(ExportError, match="no sheet"):
-        join_sheet_pdfs([], [])

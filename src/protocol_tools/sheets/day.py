@@ -22,8 +22,9 @@ from ..core.atomic import write_new_file
 from ..core.errors import ExportError, IntakeError, ProtocolFileError, ProtocolToolsError
 from .appointments import Appointment, RowProblem, one_line, read_appointments, shown
 from .data import session_sheet
+from .joined import SheetPdfJoiner
 from .paths import inside, is_file_name, library_file, regular_file
-from .render import SheetPdfJoiner, save_pdf, sheet_to_pdf
+from .render import save_pdf, sheet_to_pdf
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
@@ -244,7 +245,7 @@ def make_day_sheets(
     a file inside the intake folder: no full paths, no ``..``, no link leading out.
 
     ``progress(done, total)`` is called after each row (for a progress bar). The day's
-    PDF joins the rows' PDFs (:func:`join_sheet_pdfs`): the same pages and text as
+    PDF joins the rows' PDFs (:func:`.joined.join_sheet_pdfs`): the same pages and text as
     laying the day out in one go, in a fraction of the time.
     """
     if if_exists not in IF_EXISTS:

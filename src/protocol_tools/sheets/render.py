@@ -21,7 +21,6 @@ the notebook, but needs system libraries and is several times slower per page.
 from __future__ import annotations
 
 import datetime as dt
-import io
 import json
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -35,15 +34,14 @@ from .text import safe_name
 
 __all__ = [
     "TEMPLATES",
-    "SheetPdfJoiner",
     "compile_template",
-    "join_sheet_pdfs",
     "render_sheets",
     "save_pdf",
     "sheet_file_stem",
     "sheet_payload",
     "sheet_png_pages",
     "sheet_to_pdf",
+    "sheets_title",
     "write_sheet_pdf",
 ]
 
@@ -51,7 +49,7 @@ TEMPLATES = Path(__file__).parent / "templates"
 TEMPLATE = TEMPLATES / "session_sheet.typ"
 
 
-def _title(sheets: Sequence[Mapping[str, Any]]) -> str:
+def sheets_title(sheets: Sequence[Mapping[str, Any]]) -> str:
     """The document's title: one client's sheet, or a day's ("N clients")."""
     first = sheets[0]["header"]
     title = "Session sheet " + first["client"] + " " + first["date"]
@@ -75,7 +73,7 @@ def sheet_payload(sheets: Sequence[Mapping[str, Any]], paper: str | None = None)
         {
             "paper": PAPERS[paper],
             "fonts": defaults["fonts"],
-            "title": _title(sheets),
+            "title": sheets_title(sheets),
             "author": sheets[0]["header"]["clinic"] or "protocol-tools",
             "sheets": list(sheets),
         },
@@ -119,71 +117,6 @@ def sheet_to_pdf(sheets: Sequence[Mapping[str, Any]], *, paper: str | None = Non
     pdf = render_sheets(sheets, paper=paper, format="pdf")
     assert isinstance(pdf, bytes)
     return pdf
-
-
-class SheetPdfJoiner:
-    """Sheets' PDFs (one each, made by :func:`sheet_to_pdf`) joined into one as they
-    come, in the order added: a day's PDF without laying every sheet out again.
-
-    Each sheet already numbers its own pages and repeats its own header, so the pages
-    and their text are those of :func:`sheet_to_pdf` given every sheet at once. The
-    document keeps its title ("Session sheets, N clients, …"), author, language and
-    the viewer's "show the title" setting; outlines and page labels come along with
-    the pages. What no PDF library joins is the tagged structure (the reading order
-    for screen readers): each sheet's own PDF keeps it, the joined one has none.
-    """
-
-    def __init__(self) -> None:
-        from pypdf import PdfWriter
-
-        self._writer = PdfWriter()
-        self._sheets: list[Mapping[str, Any]] = []
-        self._first: Any = None
-
-    def add(self, pdf: bytes, sheet: Mapping[str, Any]) -> None:
-        """Add the pages of ``pdf``, the PDF of ``sheet``."""
-        from pypdf import PdfReader
-        from pypdf.errors import PyPdfError
-
-        try:
-            reader = PdfReader(io.BytesIO(pdf))
-            self._writer.append(reader)
-        except (PyPdfError, ValueError, KeyError) as error:
-            raise ExportError(f"a sheet could not be added to the day's PDF: {error}") from None
-        if self._first is None:
-            self._first = reader
-        self._sheets.append(sheet)
-
-    def pdf(self) -> bytes:
-        """The joined PDF."""
-        from pypdf.generic import NameObject, TextStringObject
-
-        if not self._sheets:
-            raise ExportError("no sheet to print")
-        info = self._first.metadata or {}
-        self._writer.add_metadata(
-            {
-                **{key: value for key, value in info.items() if key != "/Producer"},
-                "/Title": TextStringObject(_title(self._sheets)),
-            }
-        )
-        root = self._first.trailer["/Root"]
-        for key in ("/Lang", "/ViewerPreferences"):
-            if key in root:
-                self._writer.root_object[NameObject(key)] = root[key].clone(self._writer)
-        out = io.BytesIO()
-        self._writer.write(out)
-        return out.getvalue()
-
-
-def join_sheet_pdfs(pdfs: Sequence[bytes], sheets: Sequence[Mapping[str, Any]]) -> bytes:
-    """The PDFs of ``sheets``, one each, as one PDF (see :class:`SheetPdfJoiner`)."""
-    if len(pdfs) != len(sheets):
-        raise ValueError("one PDF a sheet")
-    joiner = SheetPdfJoiner()
-    for pdf, sheet in zip(pdfs, sheets, strict=True):
-        joiner.add(pdf, sheet)
-    return joiner.pdf()
 
 
 def sheet_png_pages(
