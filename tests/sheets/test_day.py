@@ -19,7 +19,6 @@ from helpers import (
     write_day,
 )
 from protocol_tools import (
-    ExportError,
     load_library,
     make_day_sheets,
     session_sheet,
@@ -231,5 +230,3 @@ def test_the_days_pdf_joins_the_sheets_into_what_laying_them_out_at_once_gave(tm
     assert new.outline == old.outline
     for key in ("/Lang", "/ViewerPreferences"):
         assert new.trailer["/Root"][key] == old.trailer["/Root"][key]
-
-

@@ -1,9 +1,8 @@
 """The face map with the treatment path, as a plotly figure (a view).
 
-The figure's traces and arrows are gathered first and handed to plotly in one go:
-plotly checks every property it is given, and adding traces and arrows one by one
-checks the ones already there again each time (a figure made at once takes a third
-of the time, for the same figure).
+The figure's traces and arrows are gathered as plain dicts and handed to plotly in
+one go, without its check of every property (:func:`~protocol_tools.views.charts.plain_figure`):
+the designer draws this map again on every edit of a zone or side.
 """
 
 from __future__ import annotations
@@ -15,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from ..protocols.model import Protocol
 from ..reference.data import reference
 from ..reference.geometry import face_geometry
-from ..views.charts import ACTION_COLOUR, zone_colours
+from ..views.charts import ACTION_COLOUR, plain_figure, zone_colours
 from ..views.palette import ACCENT, FACE_FILL, FACE_INK, INK, PAPER, ZONE_INK
 from .path import Stop, path_stops
 
@@ -40,8 +39,6 @@ def face_path_figure(protocol: Protocol) -> go.Figure:
     Each stop carries its step number and the zone's name on hover, so the path
     never depends on colour alone.
     """
-    import plotly.graph_objects as go
-
     geometry = face_geometry()  # read only, never changed here
     stops = path_stops(protocol)
     traces = _face(geometry) + _zones(geometry, {zone for _, zone, _, _ in stops})
@@ -62,9 +59,8 @@ def face_path_figure(protocol: Protocol) -> go.Figure:
         "yaxis": {"visible": False, "range": [height, 0], "scaleanchor": "x"},
         "height": 520,
         "margin": {"l": 10, "r": 10, "t": 50, "b": 10},
-        "template": "plotly_white",
     }
-    return go.Figure(data=traces, layout=layout)
+    return plain_figure(traces, layout)
 
 
 def _closed(points: list[list[float]]) -> tuple[list[float], list[float]]:
