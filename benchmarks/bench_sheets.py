@@ -9,9 +9,10 @@ Every row prints today's median beside the floor measured in this same run:
   searched and the template parsed again) is printed beside the same floor.
 - a day (``make_day_sheets``: every row's PDF written, then the day's PDF) beside
   that many times the one-sheet floor, as the issue counts it. Every client's sheet
-  differs, and typst lays out changed data from scratch, so the row below it prints
-  what laying out that many *different* sheets on one kept compiler costs here, with
-  no data, files or joining: the floor the layout itself sets.
+  differs, and typst lays out changed data from scratch, so the row below it sets
+  the day beside laying out that many *different* sheets one after another on one
+  kept compiler, with no data, files or joining: the floor the layout itself sets
+  (below 1: the day's two layout threads do better than one).
 - the day's PDF as it was made before (every sheet laid out a second time in one
   document), for the day of 30.
 """
@@ -127,7 +128,7 @@ def a_day(folder: Path, count: int, one_floor: float) -> None:
     for payload in payloads:
         compiler.compile(format="pdf", sys_inputs={"data": payload})
     layout = time.perf_counter() - start
-    print(row(f"  {count} different sheets, layout alone", layout, count * one_floor, "—"))
+    print(row(f"  beside {count} different sheets, one by one", today, layout, "—"))
 
 
 def the_day_laid_out_again(count: int) -> None:
