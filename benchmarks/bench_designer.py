@@ -38,7 +38,7 @@ from _figures import WHAT_WIDTH, memory_peak, row
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
-from conftest import CHROMIUM, CHROMIUM_ARGS, NOTEBOOKS, free_port, serve  # noqa: E402
+from conftest import CHROMIUM, CHROMIUM_ARGS, voila_on_folder  # noqa: E402
 
 PAGE_RUNS = 3
 EDITS = 12
@@ -157,37 +157,24 @@ def page_figures(library: Path) -> dict[str, list[dict[str, float]]]:
     from playwright.sync_api import sync_playwright
 
     runs: dict[str, list[dict[str, float]]] = {"designer": [], "guided": []}
-    with tempfile.TemporaryDirectory() as home:
-        port = free_port()
-        base = f"http://127.0.0.1:{port}"
-        command = [
-            sys.executable,
-            "-m",
-            "voila",
-            str(NOTEBOOKS),
-            "--no-browser",
-            f"--port={port}",
-            "--Voila.ip=127.0.0.1",
-            "--template=workbook",
-            "--VoilaConfiguration.file_allowlist=['.*']",
-        ]
+    with (
+        tempfile.TemporaryDirectory() as home,
+        voila_on_folder(Path(home), "--template=workbook") as base,
+        sync_playwright() as playwright,
+    ):
         apps = {
             "designer": (f"{base}/voila/render/{DESIGNER}", "Add step"),
             "guided": (f"{base}/voila/render/{GUIDED}", "Find client"),
         }
-        with (
-            serve(command, f"{base}/voila/static/ready-probe", Path(home), NOTEBOOKS),
-            sync_playwright() as playwright,
-        ):
-            browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-            for name in ("designer", "guided"):  # warm-up: caches, compiled files
-                open_app(browser, *apps[name])
-            for turn in range(PAGE_RUNS):
-                order = ("designer", "guided") if turn % 2 == 0 else ("guided", "designer")
-                for name in order:
-                    time.sleep(1.0)
-                    runs[name].append(open_app(browser, *apps[name]))
-            browser.close()
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        for name in ("designer", "guided"):  # warm-up: caches, compiled files
+            open_app(browser, *apps[name])
+        for turn in range(PAGE_RUNS):
+            order = ("designer", "guided") if turn % 2 == 0 else ("guided", "designer")
+            for name in order:
+                time.sleep(1.0)
+                runs[name].append(open_app(browser, *apps[name]))
+        browser.close()
     return runs
 
 
